@@ -1,0 +1,46 @@
+package io.amirollout.shared;
+
+/**
+ * The Auto Scaling group tags that configure a rollout, and the state tags the functions write
+ * back so the truth lives in AWS (no database). One list, read by instance-refresh and
+ * rollback-on-alarm alike.
+ */
+public final class RolloutTags {
+
+    // Configuration, set by the team that owns the group.
+    /** {@code true}: the group takes part. Absent: ignored. */
+    public static final String ENABLED = "ami-rollout:enabled";
+    /** Image Builder image name (or AMI name prefix) this group runs. Required when enabled. */
+    public static final String IMAGE = "ami-rollout:image";
+    /** Day(s) the window opens: mon..sun (also thur, tues, weds), comma list, or *. Default *. */
+    public static final String UPDATE_DAY = "AMI_update_day";
+    /** Window start HH:MM (24 h). Default 00:00. */
+    public static final String UPDATE_TIME = "AMI_update_time";
+    /** Window length in minutes. Default 120. */
+    public static final String WINDOW_MINUTES = "ami-rollout:window";
+    /** IANA time zone of the window. Default UTC. */
+    public static final String TIMEZONE = "ami-rollout:timezone";
+    /** Instance refresh MinHealthyPercentage. Default 90. */
+    public static final String MIN_HEALTHY_PERCENTAGE = "ami-rollout:min-healthy-percentage";
+    /** Instance refresh InstanceWarmup, seconds. Default: the group's. */
+    public static final String INSTANCE_WARMUP = "ami-rollout:instance-warmup";
+    /** Instance refresh checkpoint percentages, e.g. 20,50,100. Default none. */
+    public static final String CHECKPOINTS = "ami-rollout:checkpoints";
+    /** Alarm names that stop and roll back the refresh (comma list). Default none. */
+    public static final String ALARMS = "ami-rollout:alarms";
+
+    // State written by the functions.
+    /** Launch-template version created for a refresh that waits for the window. */
+    public static final String PENDING_VERSION = "ami-rollout:pending-version";
+    /** AMI id of the pending version. */
+    public static final String PENDING_IMAGE = "ami-rollout:pending-image";
+    /** Numbered launch-template version the group ran before the latest refresh: the roll-forward target. */
+    public static final String PREVIOUS_VERSION = "ami-rollout:previous-version";
+    /** Numbered launch-template version the latest refresh moved the group to. */
+    public static final String CURRENT_VERSION = "ami-rollout:current-version";
+    /** Launch template id those versions belong to. */
+    public static final String LAUNCH_TEMPLATE_ID = "ami-rollout:launch-template-id";
+
+    private RolloutTags() {
+    }
+}
