@@ -25,6 +25,7 @@ public final class Env {
 
     private final Map<String, String> variables;
     private final List<String> problems = new ArrayList<>();
+    private final java.util.Set<String> namesRead = new java.util.TreeSet<>();
 
     private Env(Map<String, String> variables) {
         this.variables = Map.copyOf(variables);
@@ -40,6 +41,7 @@ public final class Env {
 
     /** The trimmed value, empty when unset or blank. */
     public Optional<String> optional(String name) {
+        namesRead.add(name);
         String value = variables.get(name);
         if (value == null || value.isBlank()) {
             return Optional.empty();
@@ -135,6 +137,14 @@ public final class Env {
     /** Records a problem found by a cross-field check in a function's own configuration. */
     public void problem(String description) {
         problems.add(description);
+    }
+
+    /**
+     * Every variable name read so far. The template drift test reads a function's configuration
+     * and checks that template.yaml sets each of these names (or that it has a default).
+     */
+    public java.util.Set<String> namesRead() {
+        return java.util.Collections.unmodifiableSet(namesRead);
     }
 
     /** Throws a {@link ConfigurationException} naming every problem recorded so far. */
