@@ -26,6 +26,8 @@ public final class RolloutTags {
     public static final String INSTANCE_WARMUP = "ami-rollout:instance-warmup";
     /** Instance refresh checkpoint percentages, e.g. 20,50,100. Default none. */
     public static final String CHECKPOINTS = "ami-rollout:checkpoints";
+    /** Seconds to wait at each checkpoint (instance refresh CheckpointDelay). Default: AWS's, 3600. */
+    public static final String CHECKPOINT_DELAY = "ami-rollout:checkpoint-delay";
     /** Alarm names that stop and roll back the refresh (comma list). Default none. */
     public static final String ALARMS = "ami-rollout:alarms";
 
