@@ -1,0 +1,50 @@
+package io.amirollout.pipeline;
+
+import io.amirollout.shared.Env;
+
+import java.util.regex.Pattern;
+
+/**
+ * pipeline-starter's configuration, read once at start-up.
+ *
+ * @param pipelineArn          {@code PIPELINE_ARN}: the Image Builder image pipeline to start
+ * @param payloadBucket        {@code PAYLOAD_BUCKET}: the only bucket whose objects start it
+ * @param payloadPrefix        {@code PAYLOAD_PREFIX}: key prefix an object must have (empty = any)
+ * @param payloadSuffix        {@code PAYLOAD_SUFFIX}: key suffix an object must have ({@code .sh}; {@code *} = any)
+ * @param notificationTopicArn {@code NOTIFICATION_TOPIC_ARN}: where notices go (null = log only)
+ * @param dryRun               {@code DRY_RUN}: decide and report, start nothing
+ */
+public record PipelineStarterConfig(String pipelineArn, String payloadBucket, String payloadPrefix,
+                                    String payloadSuffix, String notificationTopicArn, boolean dryRun) {
+
+    /** The pattern from the StartImagePipelineExecution API reference (imagePipelineArn). */
+    static final Pattern PIPELINE_ARN = Pattern.compile(
+            "^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):image-pipeline/[a-z0-9-_]+$");
+    /** S3 general purpose bucket names: 3-63 lower-case letters, digits, dots and hyphens. */
+    static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$");
+    static final Pattern TOPIC_ARN = Pattern.compile("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$");
+    /** {@code PAYLOAD_SUFFIX=*}: an empty value would fall back to the default, so "any suffix" needs a word. */
+    static final String ANY_SUFFIX = "*";
+
+    public static PipelineStarterConfig from(Env env) {
+        String pipelineArn = env.required("PIPELINE_ARN", "the Image Builder image pipeline to start",
+                v -> PIPELINE_ARN.matcher(v).matches(),
+                "an image pipeline ARN like arn:aws:imagebuilder:eu-west-1:111122223333:image-pipeline/golden-al2023");
+        String bucket = env.required("PAYLOAD_BUCKET", "the bucket build payloads are uploaded to",
+                v -> BUCKET.matcher(v).matches(), "an S3 bucket name (not an ARN or s3:// URL)");
+        String prefix = env.string("PAYLOAD_PREFIX", "");
+        String suffix = env.string("PAYLOAD_SUFFIX", ".sh");
+        String topic = env.optional("NOTIFICATION_TOPIC_ARN").orElse(null);
+        if (topic != null && !TOPIC_ARN.matcher(topic).matches()) {
+            env.problem("NOTIFICATION_TOPIC_ARN must be an SNS topic ARN (got '" + topic + "')");
+        }
+        boolean dryRun = env.dryRun();
+        env.check();
+        return new PipelineStarterConfig(pipelineArn, bucket, prefix, suffix, topic, dryRun);
+    }
+
+    /** True when the key passes the configured prefix and suffix filters. */
+    boolean keyMatches(String key) {
+        return key.startsWith(payloadPrefix) && (ANY_SUFFIX.equals(payloadSuffix) || key.endsWith(payloadSuffix));
+    }
+}

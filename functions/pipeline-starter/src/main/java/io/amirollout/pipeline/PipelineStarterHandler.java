@@ -1,0 +1,67 @@
+package io.amirollout.pipeline;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.amirollout.shared.AwsClients;
+import io.amirollout.shared.Env;
+import io.amirollout.shared.InvalidEventException;
+import io.amirollout.shared.Json;
+import io.amirollout.shared.Log;
+import io.amirollout.shared.SnsNotificationPublisher;
+import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Lambda entry point: S3 payload landed → start the Image Builder pipeline. Reads the event once,
+ * lets {@link PayloadEvents} recognise its shape, and hands the objects to the service.
+ */
+public final class PipelineStarterHandler implements RequestStreamHandler {
+
+    private final PipelineStarterService service;
+
+    /** Used by Lambda: configuration and clients once per container. */
+    public PipelineStarterHandler() {
+        this(production(PipelineStarterConfig.from(Env.system())));
+    }
+
+    PipelineStarterHandler(PipelineStarterService service) {
+        this.service = service;
+    }
+
+    private static PipelineStarterService production(PipelineStarterConfig config) {
+        return new PipelineStarterService(config, AwsClients.build(ImagebuilderClient.builder()),
+                SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), config.notificationTopicArn()),
+                Clock.systemUTC());
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) {
+        Log.startInvocation(context.getAwsRequestId(), null);
+        PipelineStarterConfig config = service.config();
+        PipelineStarterResult result;
+        try {
+            JsonNode event = Json.readTree(input);
+            List<Candidate> candidates = PayloadEvents.read(event);
+            if (!candidates.isEmpty() && candidates.get(0).key() != null) {
+                Log.correlationId("s3://" + candidates.get(0).bucket() + "/" + candidates.get(0).key());
+            }
+            JsonNode dryRun = event.get("dryRun");
+            result = service.handle(candidates, dryRun != null && dryRun.asBoolean(false));
+        } catch (InvalidEventException e) {
+            Log.warn("invalid event, nothing started: " + e.getMessage());
+            result = PipelineStarterResult.invalid(config.pipelineArn(), config.dryRun(), e.getMessage());
+        }
+        if (result.retryable()) {
+            // Throwing makes Lambda retry the asynchronous event; the same client tokens make that safe.
+            throw new IllegalStateException("a transient failure stopped a pipeline start (" + result.failed()
+                    + " failed); failing the invocation so Lambda retries: " + Json.write(result.outcomes()));
+        }
+        Json.write(output, result);
+    }
+}
