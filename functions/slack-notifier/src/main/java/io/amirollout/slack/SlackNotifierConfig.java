@@ -1,0 +1,62 @@
+package io.amirollout.slack;
+
+import io.amirollout.shared.Env;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * slack-notifier's configuration, read once at start-up.
+ *
+ * @param webhook         where the webhook URL is kept (exactly one of a Secrets Manager secret or an SSM
+ *                        SecureString parameter)
+ * @param webhookCacheTtl how long the URL is reused across invocations in one container before it is read again
+ * @param slackTimeout    time limit of one HTTP attempt to Slack
+ * @param consoleBaseUrl  base of the AWS console links in messages (no trailing slash)
+ * @param dryRun          build and log each message's summary, post nothing
+ */
+public record SlackNotifierConfig(WebhookLocation webhook, Duration webhookCacheTtl, Duration slackTimeout,
+                                  String consoleBaseUrl, boolean dryRun) {
+
+    public static final String SECRET_ID = "SLACK_WEBHOOK_SECRET_ID";
+    public static final String PARAMETER = "SLACK_WEBHOOK_PARAMETER";
+    public static final String CACHE_SECONDS = "WEBHOOK_CACHE_SECONDS";
+    public static final String TIMEOUT_SECONDS = "SLACK_TIMEOUT_SECONDS";
+    public static final String CONSOLE_BASE_URL = "CONSOLE_BASE_URL";
+    public static final String DEFAULT_CONSOLE_BASE_URL = "https://console.aws.amazon.com";
+
+    /** Where the webhook URL lives. */
+    public record WebhookLocation(Kind kind, String id) {
+        public enum Kind { SECRETS_MANAGER, SSM_PARAMETER }
+
+        /** Names the place without its content, for log lines and errors. */
+        public String describe() {
+            return kind == Kind.SECRETS_MANAGER ? "Secrets Manager secret '" + id + "'" : "SSM parameter '" + id + "'";
+        }
+    }
+
+    /** Reads every variable, then fails once naming every problem ({@link Env#check()}). */
+    public static SlackNotifierConfig from(Env env) {
+        Optional<String> secretId = env.optional(SECRET_ID);
+        Optional<String> parameter = env.optional(PARAMETER);
+        WebhookLocation webhook = null;
+        if (secretId.isPresent() == parameter.isPresent()) {
+            env.problem("set exactly one of " + SECRET_ID + " (Secrets Manager secret id or ARN holding the Slack "
+                    + "webhook URL) or " + PARAMETER + " (SSM SecureString parameter name holding it); "
+                    + (secretId.isPresent() ? "both are set" : "neither is set"));
+        } else {
+            webhook = secretId.map(id -> new WebhookLocation(WebhookLocation.Kind.SECRETS_MANAGER, id))
+                    .orElseGet(() -> new WebhookLocation(WebhookLocation.Kind.SSM_PARAMETER, parameter.get()));
+        }
+        Duration cache = env.seconds(CACHE_SECONDS, Duration.ofSeconds(300), 0, 86_400);
+        Duration timeout = env.seconds(TIMEOUT_SECONDS, Duration.ofSeconds(5), 1, 60);
+        String console = env.string(CONSOLE_BASE_URL, DEFAULT_CONSOLE_BASE_URL);
+        if (!console.matches("https?://[^/\\s?#]+/?")) {
+            env.problem(CONSOLE_BASE_URL + " must be a scheme and host such as " + DEFAULT_CONSOLE_BASE_URL
+                    + " (got '" + console + "')");
+        }
+        boolean dryRun = env.dryRun();
+        env.check();
+        return new SlackNotifierConfig(webhook, cache, timeout, console.replaceAll("/+$", ""), dryRun);
+    }
+}
