@@ -1,0 +1,74 @@
+package io.amirollout.refresh;
+
+import io.amirollout.shared.Env;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * instance-refresh configuration from environment variables. {@link #from(Env)} fails start-up
+ * naming every bad variable at once; above all it refuses to run without trusted image owners,
+ * because choosing an AMI by name without an owner is how a look-alike public AMI wins.
+ *
+ * @param trustedImageOwners     account ids every DescribeImages call names as Owners
+ * @param targetAutoScalingGroups explicit group names; empty = discover groups tagged ami-rollout:enabled=true
+ * @param defaultImageName       image name / AMI name prefix for listed groups without an ami-rollout:image tag
+ * @param scaleInProtectedInstances instance refresh preference: Refresh, Ignore or Wait
+ * @param standbyInstances       instance refresh preference: Terminate, Ignore or Wait
+ * @param notificationTopicArn   notices go here; null = log only
+ * @param dryRun                 decide and report, change nothing
+ */
+public record InstanceRefreshConfig(List<String> trustedImageOwners, List<String> targetAutoScalingGroups,
+                                    String defaultImageName, String scaleInProtectedInstances,
+                                    String standbyInstances, String notificationTopicArn, boolean dryRun) {
+
+    static final Set<String> SCALE_IN_PROTECTED_VALUES = Set.of("Refresh", "Ignore", "Wait");
+    static final Set<String> STANDBY_VALUES = Set.of("Terminate", "Ignore", "Wait");
+
+    public InstanceRefreshConfig {
+        trustedImageOwners = List.copyOf(trustedImageOwners);
+        targetAutoScalingGroups = List.copyOf(targetAutoScalingGroups);
+    }
+
+    public static InstanceRefreshConfig from(Env env) {
+        List<String> owners = env.list("TRUSTED_IMAGE_OWNERS", v -> v.matches("\\d{12}"), "12-digit AWS account ids");
+        if (owners.isEmpty()) {
+            env.problem("TRUSTED_IMAGE_OWNERS is required: the comma-separated 12-digit account id(s) that own your "
+                    + "golden AMIs. Without it an AMI would be chosen by name alone, and a public AMI with a "
+                    + "look-alike name could win");
+        }
+        List<String> groups = env.list("TARGET_AUTO_SCALING_GROUPS");
+        String defaultImage = env.optional("DEFAULT_IMAGE_NAME").orElse(null);
+        String protectedInstances = oneOf(env, "SCALE_IN_PROTECTED_INSTANCES", "Ignore", SCALE_IN_PROTECTED_VALUES);
+        String standby = oneOf(env, "STANDBY_INSTANCES", "Ignore", STANDBY_VALUES);
+        String topic = env.optional("NOTIFICATION_TOPIC_ARN").orElse(null);
+        if (topic != null && !topic.startsWith("arn:")) {
+            env.problem("NOTIFICATION_TOPIC_ARN must be an SNS topic ARN (got '" + topic + "')");
+        }
+        boolean dryRun = env.dryRun();
+        env.check();
+        return new InstanceRefreshConfig(owners, groups, defaultImage, protectedInstances, standby, topic, dryRun);
+    }
+
+    /** True when groups come from TARGET_AUTO_SCALING_GROUPS rather than tag discovery. */
+    public boolean explicitGroups() {
+        return !targetAutoScalingGroups.isEmpty();
+    }
+
+    public Optional<String> defaultImage() {
+        return Optional.ofNullable(defaultImageName);
+    }
+
+    private static String oneOf(Env env, String name, String defaultValue, Set<String> allowed) {
+        String value = env.string(name, defaultValue);
+        for (String candidate : allowed) {
+            if (candidate.equalsIgnoreCase(value)) {
+                return candidate;
+            }
+        }
+        env.problem(name + " must be one of " + String.join(", ", allowed.stream().sorted().toList())
+                + " (got '" + value + "')");
+        return defaultValue;
+    }
+}

@@ -1,0 +1,33 @@
+package io.amirollout.refresh;
+
+import java.util.List;
+
+/**
+ * What the function returns: an overall outcome and one entry per group.
+ * Outcomes: SUCCEEDED (no group failed), PARTIALLY_FAILED, FAILED (every group failed, or the event
+ * was invalid), SKIPPED (nothing to do for this event, e.g. no AMI for this region).
+ */
+public record RefreshResult(String outcome, boolean dryRun, String reason, List<GroupResult> groups) {
+
+    public RefreshResult {
+        groups = List.copyOf(groups);
+    }
+
+    public static RefreshResult of(boolean dryRun, List<GroupResult> groups) {
+        long failed = groups.stream().filter(g -> g.outcome() == GroupOutcome.FAILED).count();
+        String outcome = failed == 0 ? "SUCCEEDED" : failed == groups.size() ? "FAILED" : "PARTIALLY_FAILED";
+        String reason = groups.isEmpty() ? "no Auto Scaling group is a target for this event"
+                : failed == 0 ? null : failed + " of " + groups.size() + " group(s) failed: "
+                + String.join(", ", groups.stream().filter(g -> g.outcome() == GroupOutcome.FAILED)
+                .map(GroupResult::autoScalingGroup).toList());
+        return new RefreshResult(outcome, dryRun, reason, groups);
+    }
+
+    public static RefreshResult skipped(boolean dryRun, String reason) {
+        return new RefreshResult("SKIPPED", dryRun, reason, List.of());
+    }
+
+    public static RefreshResult invalid(String reason) {
+        return new RefreshResult("FAILED", false, reason, List.of());
+    }
+}

@@ -1,0 +1,106 @@
+package io.amirollout.refresh;
+
+import io.amirollout.shared.RolloutTags;
+import software.amazon.awssdk.services.autoscaling.model.AlarmSpecification;
+import software.amazon.awssdk.services.autoscaling.model.RefreshPreferences;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Instance refresh preferences for one group, from its tags (and the function's protected /
+ * standby settings). Always AutoRollback and SkipMatching: instances already on the target
+ * version are not replaced, and a failed refresh or a firing alarm puts the old version back.
+ */
+public record RefreshSettings(int minHealthyPercentage, Integer instanceWarmup, List<Integer> checkpoints,
+                              Integer checkpointDelay, List<String> alarms, String scaleInProtectedInstances,
+                              String standbyInstances) {
+
+    static final int DEFAULT_MIN_HEALTHY = 90;
+    /** CheckpointDelay and BakeTime share this API maximum (48 h). */
+    static final int MAX_DELAY_SECONDS = 172_800;
+
+    public RefreshSettings {
+        checkpoints = List.copyOf(checkpoints);
+        alarms = List.copyOf(alarms);
+    }
+
+    /** Reads the group's tags; a malformed tag is an {@link IllegalArgumentException} naming it. */
+    public static RefreshSettings from(TargetGroup group, InstanceRefreshConfig config) {
+        List<String> problems = new ArrayList<>();
+        int minHealthy = group.tag(RolloutTags.MIN_HEALTHY_PERCENTAGE)
+                .map(v -> number(RolloutTags.MIN_HEALTHY_PERCENTAGE, v, 0, 100, problems))
+                .orElse(DEFAULT_MIN_HEALTHY);
+        Integer warmup = group.tag(RolloutTags.INSTANCE_WARMUP)
+                .map(v -> number(RolloutTags.INSTANCE_WARMUP, v, 0, MAX_DELAY_SECONDS, problems)).orElse(null);
+        List<Integer> checkpoints = group.tag(RolloutTags.CHECKPOINTS).map(v -> checkpoints(v, problems)).orElse(List.of());
+        Integer delay = group.tag(RolloutTags.CHECKPOINT_DELAY)
+                .map(v -> number(RolloutTags.CHECKPOINT_DELAY, v, 0, MAX_DELAY_SECONDS, problems)).orElse(null);
+        if (delay != null && checkpoints.isEmpty()) {
+            problems.add(RolloutTags.CHECKPOINT_DELAY + " needs " + RolloutTags.CHECKPOINTS + " (AWS rejects a delay without checkpoints)");
+        }
+        List<String> alarms = group.tag(RolloutTags.ALARMS)
+                .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                .orElse(List.of());
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return new RefreshSettings(minHealthy, warmup, checkpoints, delay, alarms,
+                config.scaleInProtectedInstances(), config.standbyInstances());
+    }
+
+    public RefreshPreferences toPreferences() {
+        RefreshPreferences.Builder prefs = RefreshPreferences.builder()
+                .minHealthyPercentage(minHealthyPercentage)
+                .instanceWarmup(instanceWarmup)
+                .skipMatching(true)
+                .autoRollback(true)
+                // Explicit: the API default, Wait, fails the whole refresh after an hour.
+                .scaleInProtectedInstances(scaleInProtectedInstances)
+                .standbyInstances(standbyInstances);
+        if (!checkpoints.isEmpty()) {
+            prefs.checkpointPercentages(checkpoints).checkpointDelay(checkpointDelay);
+        }
+        if (!alarms.isEmpty()) {
+            prefs.alarmSpecification(AlarmSpecification.builder().alarms(alarms).build());
+        }
+        return prefs.build();
+    }
+
+    private static Integer number(String tag, String value, int min, int max, List<String> problems) {
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(tag + " '" + value + "' must be a whole number from " + min + " to " + max);
+        return null;
+    }
+
+    /**
+     * Ascending, unique percentages from 1 to 100. The last must be 100, or the refresh would stop
+     * part-way and leave the group mixed; a list that stops short gets 100 appended.
+     */
+    private static List<Integer> checkpoints(String value, List<String> problems) {
+        List<Integer> result = new ArrayList<>();
+        for (String item : value.split(",")) {
+            Integer percent = number(RolloutTags.CHECKPOINTS, item, 1, 100, problems);
+            if (percent == null) {
+                return List.of();
+            }
+            if (!result.isEmpty() && percent <= result.get(result.size() - 1)) {
+                problems.add(RolloutTags.CHECKPOINTS + " '" + value + "' must be ascending and unique");
+                return List.of();
+            }
+            result.add(percent);
+        }
+        if (result.get(result.size() - 1) != 100) {
+            result.add(100);
+        }
+        return result;
+    }
+}

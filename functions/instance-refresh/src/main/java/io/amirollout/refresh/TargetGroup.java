@@ -1,0 +1,60 @@
+package io.amirollout.refresh;
+
+import io.amirollout.shared.RolloutTags;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.TagDescription;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A group this function may update, with its tags as a map and the image name it runs
+ * ({@code ami-rollout:image}, or DEFAULT_IMAGE_NAME for an explicitly listed group).
+ */
+public record TargetGroup(AutoScalingGroup group, Map<String, String> tags, String imageName) {
+
+    public static TargetGroup of(AutoScalingGroup group, String defaultImageName) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (TagDescription tag : group.tags()) {
+            tags.put(tag.key(), tag.value() == null ? "" : tag.value());
+        }
+        String image = tags.get(RolloutTags.IMAGE);
+        if (image == null || image.isBlank()) {
+            image = defaultImageName;
+        }
+        return new TargetGroup(group, Map.copyOf(tags), image == null || image.isBlank() ? null : image.trim());
+    }
+
+    public String name() {
+        return group.autoScalingGroupName();
+    }
+
+    public Optional<String> tag(String key) {
+        String value = tags.get(key);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    /** The account id from the group's ARN (for notices), or null. */
+    public String accountId() {
+        String arn = group.autoScalingGroupARN();
+        if (arn == null) {
+            return null;
+        }
+        String[] parts = arn.split(":");
+        return parts.length > 4 ? parts[4] : null;
+    }
+
+    /**
+     * Whether a released image is the one this group runs: its image name equals the release's
+     * image name, or the released AMI's name starts with it (an AMI name prefix). A listed group
+     * without any image name takes every release (the single-group setup).
+     */
+    public boolean runs(String releasedImageName, String releasedAmiName) {
+        if (imageName == null) {
+            return true;
+        }
+        return imageName.equals(releasedImageName)
+                || (releasedAmiName != null && releasedAmiName.startsWith(imageName));
+    }
+}

@@ -1,0 +1,91 @@
+package io.amirollout.refresh;
+
+import io.amirollout.shared.Log;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.DescribeImagesRequest;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.ImageState;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Finds AMIs, only ever among the trusted owners' images. Every DescribeImages call names
+ * {@code Owners} (so EC2 never returns a public look-alike), and every image that comes back is
+ * checked again here against the trusted list: the defence does not rest on one filter alone.
+ */
+public final class TrustedImageFinder {
+
+    private final Ec2Client ec2;
+    private final List<String> trustedOwners;
+
+    public TrustedImageFinder(Ec2Client ec2, List<String> trustedOwners) {
+        if (trustedOwners.isEmpty()) {
+            throw new IllegalArgumentException("at least one trusted image owner is required");
+        }
+        this.ec2 = ec2;
+        this.trustedOwners = List.copyOf(trustedOwners);
+    }
+
+    /**
+     * The AMI with this id if a trusted account owns it. DescribeImages with ImageIds and Owners
+     * returns only images matching both (Owners scopes the results), so an untrusted or unknown id
+     * comes back empty rather than as an error.
+     */
+    public Optional<Image> byId(String imageId) {
+        return ec2.describeImagesPaginator(DescribeImagesRequest.builder()
+                        .imageIds(imageId)
+                        .owners(trustedOwners)
+                        .includeDeprecated(true)
+                        .build())
+                .images().stream()
+                .filter(i -> imageId.equals(i.imageId()))
+                .filter(this::trusted)
+                .findFirst();
+    }
+
+    /**
+     * The newest available trusted AMI whose name starts with {@code namePrefix} (or equals it),
+     * by CreationDate. Names are only a selector inside the trusted owners' images, never a proof.
+     */
+    public Optional<Image> newestByName(String namePrefix) {
+        return ec2.describeImagesPaginator(DescribeImagesRequest.builder()
+                        .owners(trustedOwners)
+                        .filters(Filter.builder().name("name").values(namePrefix, namePrefix + "*").build(),
+                                Filter.builder().name("state").values("available").build())
+                        .build())
+                .images().stream()
+                .filter(this::trusted)
+                .filter(i -> i.state() == ImageState.AVAILABLE)
+                .filter(i -> i.name() != null && i.name().startsWith(namePrefix))
+                .max(Comparator.comparing(i -> i.creationDate() == null ? "" : i.creationDate()));
+    }
+
+    /** Why this image may not be rolled out, or empty when it may. */
+    public Optional<String> refusal(Image image) {
+        if (!trusted(image)) {
+            return Optional.of("AMI " + image.imageId() + " is owned by " + image.ownerId()
+                    + ", which is not a trusted image owner (" + String.join(", ", trustedOwners) + ")");
+        }
+        if (image.state() != ImageState.AVAILABLE) {
+            return Optional.of("AMI " + image.imageId() + " is " + image.stateAsString() + ", not available");
+        }
+        return Optional.empty();
+    }
+
+    public List<String> trustedOwners() {
+        return trustedOwners;
+    }
+
+    private boolean trusted(Image image) {
+        boolean trusted = image.ownerId() != null && Set.copyOf(trustedOwners).contains(image.ownerId());
+        if (!trusted) {
+            Log.warn("ignoring an AMI not owned by a trusted account", "imageId", image.imageId(),
+                    "ownerId", image.ownerId(), "name", image.name());
+        }
+        return trusted;
+    }
+}
