@@ -2,6 +2,9 @@
 # The project's test command (README "Test"). CI runs exactly this through .ci/run.
 # 1. mvn verify: compiles, runs every unit and protocol test, builds functions/*/target/function.zip.
 # 2. checks every function zip: present, Lambda layout, no Apache/Netty HTTP client, size reported.
+# 3. the AWS tools check the deployment: AWS SAM CLI and cfn-lint (pinned, installed with pip into
+#    .venv/) run `sam validate --lint` (zero errors, zero warnings) and `sam build` (which takes the
+#    Maven-built zips as they are) on template.yaml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,4 +34,32 @@ for dir in functions/*/; do
   fi
   printf 'zip %-24s %6.2f MB  %3d jars\n' "$name" "$(awk -v b="$bytes" 'BEGIN{print b/1048576}')" "$(grep -c '^lib/.*\.jar$' <<<"$listing")"
 done
-exit $status
+if (( status != 0 )); then
+  exit $status
+fi
+
+# --- 3. template.yaml checked by the AWS SAM CLI and cfn-lint -------------------------------------
+# Pinned together: aws-sam-cli's `validate --lint` imports cfn-lint from the same environment.
+sam_cli_version=1.170.0
+cfn_lint_version=1.58.0
+venv=.venv
+if [[ ! -x "$venv/bin/sam" ]] \
+   || ! "$venv/bin/python" -m pip show aws-sam-cli 2>/dev/null | grep -qx "Version: $sam_cli_version" \
+   || ! "$venv/bin/python" -m pip show cfn-lint 2>/dev/null | grep -qx "Version: $cfn_lint_version"; then
+  echo "installing aws-sam-cli==$sam_cli_version cfn-lint==$cfn_lint_version into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "aws-sam-cli==$sam_cli_version" "cfn-lint==$cfn_lint_version"
+fi
+
+# Validation and build need no AWS account: no credentials, no telemetry, a fixed region.
+sam() {
+  env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
+    SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=eu-west-1 "$venv/bin/sam" "$@"
+}
+echo "sam $(sam --version | awk '{print $NF}'), cfn-lint $("$venv/bin/cfn-lint" --version | awk '{print $NF}')"
+# --lint fails on any cfn-lint error or warning; warnings that are deliberate are suppressed in
+# template.yaml (Metadata cfn-lint ignore_checks) with the reason beside them.
+sam validate --lint --template template.yaml --region eu-west-1
+sam build --template template.yaml --build-dir .aws-sam/build
+echo "sam validate --lint and sam build passed"
