@@ -1,0 +1,605 @@
+package io.amirollout.refresh;
+
+import io.amirollout.shared.Env;
+import io.amirollout.shared.ImageReleased;
+import io.amirollout.shared.Json;
+import io.amirollout.shared.Notification;
+import io.amirollout.shared.NotificationKind;
+import io.amirollout.shared.RolloutTags;
+import io.amirollout.shared.Severity;
+import io.amirollout.shared.testing.IamActions;
+import io.amirollout.shared.testing.RecordingPublisher;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import org.mockito.InOrder;
+import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshInProgressException;
+import software.amazon.awssdk.services.autoscaling.model.RefreshPreferences;
+import software.amazon.awssdk.services.autoscaling.model.StartInstanceRefreshRequest;
+import software.amazon.awssdk.services.autoscaling.model.UpdateAutoScalingGroupRequest;
+import software.amazon.awssdk.services.ec2.model.ArchitectureValues;
+import software.amazon.awssdk.services.ec2.model.CreateLaunchTemplateVersionRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeImagesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeLaunchTemplateVersionsRequest;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.ImageState;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.amirollout.refresh.FakeAws.*;
+import static org.junit.jupiter.api.Assertions.*;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.Mockito.*;
+
+class InstanceRefreshServiceTest {
+
+    /** Sunday 00:30 UTC: inside the default window (every day 00:00 UTC for 120 minutes). */
+    static final Instant SUNDAY_0030 = Instant.parse("2026-11-22T00:30:00Z");
+    static final String LT = "lt-0abc1234def567890";
+
+    private final FakeAws aws = new FakeAws().standardImages();
+    private final RecordingPublisher notices = new RecordingPublisher();
+
+    private InstanceRefreshService service(Instant now, String... env) {
+        Map<String, String> vars = new HashMap<>();
+        vars.put("TRUSTED_IMAGE_OWNERS", TRUSTED);
+        for (int i = 0; i + 1 < env.length; i += 2) {
+            vars.put(env[i], env[i + 1]);
+        }
+        return new InstanceRefreshService(InstanceRefreshConfig.from(Env.of(vars)), REGION, aws.ec2, aws.autoScaling,
+                notices, Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    private InstanceRefreshService service(String... env) {
+        return service(SUNDAY_0030, env);
+    }
+
+    static ImageReleased release(String ami, boolean dryRun) {
+        return ImageReleased.from(Json.readTree("""
+                {"version":"1","image":{"name":"golden-al2023","version":"1.0.3/1"},
+                 "amis":[{"region":"eu-west-1","imageId":"%s","name":"golden-al2023 2026-11-21T10-00-00Z","accountId":"111122223333"},
+                         {"region":"us-east-1","imageId":"ami-09f8e7d6c5b4a3921"}],
+                 "dryRun":%s}""".formatted(ami, dryRun)));
+    }
+
+    private GroupResult only(RefreshResult result) {
+        assertEquals(1, result.groups().size(), () -> "groups: " + result.groups());
+        return result.groups().get(0);
+    }
+
+    // ----- the main path -----
+
+    @Test
+    void releaseOnNumberedVersionCreatesAVersionAndStartsARefreshWithRollback() {
+        aws.template(LT, OLD_AMI, OLD_AMI, OLD_AMI).group("web-asg", LT, "3", enabled());
+
+        RefreshResult result = service().release(release(NEW_AMI, false));
+
+        GroupResult group = only(result);
+        assertEquals("SUCCEEDED", result.outcome());
+        assertEquals(GroupOutcome.STARTED, group.outcome(), group.reason());
+        assertEquals("3", group.previousVersion());
+        assertEquals("4", group.newVersion());
+        assertEquals(LT, group.launchTemplateId());
+        assertEquals("ir-1", group.instanceRefreshId());
+        assertFalse(group.pinned());
+
+        ArgumentCaptor<CreateLaunchTemplateVersionRequest> create = ArgumentCaptor.forClass(CreateLaunchTemplateVersionRequest.class);
+        verify(aws.ec2).createLaunchTemplateVersion(create.capture());
+        assertEquals("3", create.getValue().sourceVersion(), "the new version keeps everything else from the numbered source");
+        assertEquals(NEW_AMI, create.getValue().launchTemplateData().imageId());
+        assertTrue(create.getValue().versionDescription().contains(NEW_AMI));
+        assertTrue(create.getValue().versionDescription().length() <= 255);
+        assertEquals(LaunchTemplateUpdater.clientToken(LT, 3, NEW_AMI), create.getValue().clientToken());
+        assertTrue(create.getValue().clientToken().length() <= 64);
+
+        ArgumentCaptor<StartInstanceRefreshRequest> start = ArgumentCaptor.forClass(StartInstanceRefreshRequest.class);
+        verify(aws.autoScaling).startInstanceRefresh(start.capture());
+        assertEquals("4", start.getValue().desiredConfiguration().launchTemplate().version());
+        assertEquals(LT, start.getValue().desiredConfiguration().launchTemplate().launchTemplateId());
+        RefreshPreferences prefs = start.getValue().preferences();
+        assertTrue(prefs.autoRollback());
+        assertTrue(prefs.skipMatching());
+        assertEquals(90, prefs.minHealthyPercentage());
+        assertEquals("Ignore", prefs.scaleInProtectedInstancesAsString());
+        assertEquals("Ignore", prefs.standbyInstancesAsString());
+        assertTrue(prefs.checkpointPercentages().isEmpty());
+        assertNull(prefs.alarmSpecification());
+        verify(aws.autoScaling, never()).updateAutoScalingGroup(any(UpdateAutoScalingGroupRequest.class));
+
+        Map<String, String> tags = aws.tagsOf("web-asg");
+        assertEquals("3", tags.get(RolloutTags.PREVIOUS_VERSION));
+        assertEquals("4", tags.get(RolloutTags.CURRENT_VERSION));
+        assertEquals(LT, tags.get(RolloutTags.LAUNCH_TEMPLATE_ID));
+
+        Notification notice = notices.only();
+        assertEquals(NotificationKind.REFRESH_STARTED, notice.kind());
+        assertEquals(ACCOUNT, notice.accountId());
+        assertEquals("web-asg", notice.details().get("autoScalingGroup"));
+        assertEquals(NEW_AMI, notice.details().get("imageId"));
+        assertEquals("4", notice.details().get("launchTemplateVersion"));
+        assertEquals("3", notice.details().get("previousVersion"));
+        assertEquals("ir-1", notice.details().get("instanceRefreshId"));
+        assertEquals("2026-11-22T00:30:00Z", notice.time());
+
+        IamActions.assertListed("iam-actions.txt", Map.of("ec2", aws.ec2, "autoscaling", aws.autoScaling));
+    }
+
+    @Test
+    void groupOnLatestIsPinnedToWhatItRunsBeforeTheNewVersionExists() {
+        aws.template(LT, OLD_AMI, OLD_AMI).group("web-asg", LT, "$Latest", enabled());
+
+        GroupResult group = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.STARTED, group.outcome(), group.reason());
+        assertTrue(group.pinned());
+        assertEquals("2", group.previousVersion());
+        assertEquals("3", group.newVersion());
+        InOrder order = inOrder(aws.autoScaling, aws.ec2);
+        order.verify(aws.autoScaling).updateAutoScalingGroup(argThat((UpdateAutoScalingGroupRequest r) ->
+                "2".equals(r.launchTemplate().version()) && LT.equals(r.launchTemplate().launchTemplateId())));
+        order.verify(aws.ec2).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
+        order.verify(aws.autoScaling).startInstanceRefresh(any(StartInstanceRefreshRequest.class));
+        assertEquals("2", aws.groups.get("web-asg").launchTemplate().version());
+        assertTrue(group.reason().contains("$Latest"), group.reason());
+        assertEquals(true, notices.only().details().get("pinned"));
+    }
+
+    @Test
+    void groupOnDefaultIsPinnedToTheDefaultVersionNotTheLatest() {
+        aws.template(LT, OLD_AMI, OLD_AMI, "ami-0000000000000bbbb").group("web-asg", LT, "$Default", enabled());
+        aws.defaultVersions.put(LT, 2L);
+
+        GroupResult group = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.STARTED, group.outcome(), group.reason());
+        assertTrue(group.pinned());
+        assertEquals("2", group.previousVersion());
+        verify(aws.ec2).createLaunchTemplateVersion(argThat((CreateLaunchTemplateVersionRequest r) -> "2".equals(r.sourceVersion())));
+        assertEquals("2", aws.groups.get("web-asg").launchTemplate().version());
+    }
+
+    @Test
+    void mixedInstancesGroupKeepsItsPolicyInThePinAndTheDesiredConfiguration() {
+        aws.template(LT, OLD_AMI).mixedGroup("spot-asg", LT, "$Latest", enabled());
+
+        GroupResult group = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.STARTED, group.outcome(), group.reason());
+        ArgumentCaptor<UpdateAutoScalingGroupRequest> pin = ArgumentCaptor.forClass(UpdateAutoScalingGroupRequest.class);
+        verify(aws.autoScaling).updateAutoScalingGroup(pin.capture());
+        assertNull(pin.getValue().launchTemplate());
+        assertEquals("1", pin.getValue().mixedInstancesPolicy().launchTemplate().launchTemplateSpecification().version());
+        assertEquals(2, pin.getValue().mixedInstancesPolicy().launchTemplate().overrides().size());
+
+        ArgumentCaptor<StartInstanceRefreshRequest> start = ArgumentCaptor.forClass(StartInstanceRefreshRequest.class);
+        verify(aws.autoScaling).startInstanceRefresh(start.capture());
+        var desired = start.getValue().desiredConfiguration();
+        assertNull(desired.launchTemplate());
+        assertEquals("2", desired.mixedInstancesPolicy().launchTemplate().launchTemplateSpecification().version());
+        assertEquals(LT, desired.mixedInstancesPolicy().launchTemplate().launchTemplateSpecification().launchTemplateId());
+        assertEquals(2, desired.mixedInstancesPolicy().launchTemplate().overrides().size());
+        assertEquals(25, desired.mixedInstancesPolicy().instancesDistribution().onDemandPercentageAboveBaseCapacity());
+    }
+
+    @Test
+    void launchConfigurationGroupIsSkippedWithAClearReason() {
+        aws.launchConfigurationGroup("legacy-asg", enabled());
+
+        GroupResult group = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.SKIPPED, group.outcome());
+        assertTrue(group.reason().contains("launch configuration old-lc"), group.reason());
+        assertEquals(List.of(), aws.mutatingCalls());
+        assertEquals(Severity.WARNING, notices.only().severity());
+    }
+
+    @Test
+    void groupAlreadyOnTheAmiIsUpToDateAndNothingChanges() {
+        aws.template(LT, NEW_AMI).group("web-asg", LT, "1", enabled());
+
+        GroupResult group = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.UP_TO_DATE, group.outcome());
+        assertEquals(List.of(), aws.mutatingCalls());
+        assertEquals(NotificationKind.REFRESH_SKIPPED, notices.only().kind());
+        assertEquals(Severity.INFO, notices.only().severity());
+    }
+
+    @Test
+    void theSameEventTwiceMakesOneVersionAndOneRefresh() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "$Latest", enabled());
+        InstanceRefreshService service = service();
+
+        GroupResult first = only(service.release(release(NEW_AMI, false)));
+        GroupResult second = only(service.release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.STARTED, first.outcome());
+        assertEquals(GroupOutcome.ALREADY_IN_PROGRESS, second.outcome(), second.reason());
+        assertEquals("2", second.newVersion());
+        assertEquals("ir-1", second.instanceRefreshId());
+        verify(aws.ec2, times(1)).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
+        verify(aws.autoScaling, times(1)).startInstanceRefresh(any(StartInstanceRefreshRequest.class));
+        verify(aws.autoScaling, times(1)).updateAutoScalingGroup(any(UpdateAutoScalingGroupRequest.class));
+        assertEquals(2, aws.versionsOf(LT).size());
+    }
+
+    @Test
+    void aDuplicateOutsideTheWindowReusesThePendingVersion() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.UPDATE_DAY, "wed", RolloutTags.UPDATE_TIME, "15:00"));
+        InstanceRefreshService service = service();
+
+        GroupResult first = only(service.release(release(NEW_AMI, false)));
+        GroupResult second = only(service.release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.DEFERRED, first.outcome());
+        assertEquals(GroupOutcome.DEFERRED, second.outcome());
+        assertEquals("2", second.newVersion());
+        verify(aws.ec2, times(1)).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
+        verify(aws.autoScaling, never()).startInstanceRefresh(any(StartInstanceRefreshRequest.class));
+        assertEquals(2, aws.versionsOf(LT).size());
+    }
+
+    @Test
+    void clientTokenIsDeterministicAndSpecific() {
+        String token = LaunchTemplateUpdater.clientToken(LT, 3, NEW_AMI);
+        assertEquals(token, LaunchTemplateUpdater.clientToken(LT, 3, NEW_AMI));
+        assertNotEquals(token, LaunchTemplateUpdater.clientToken(LT, 4, NEW_AMI));
+        assertNotEquals(token, LaunchTemplateUpdater.clientToken(LT, 3, OLD_AMI));
+        assertNotEquals(token, LaunchTemplateUpdater.clientToken("lt-other", 3, NEW_AMI));
+        assertTrue(token.matches("[0-9a-f]{64}"));
+    }
+
+    // ----- the window -----
+
+    @Test
+    void outsideTheWindowTheVersionIsCreatedAndRecordedAsPending() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "$Latest", enabled(RolloutTags.UPDATE_DAY, "wed",
+                RolloutTags.UPDATE_TIME, "15:00", RolloutTags.TIMEZONE, "Europe/London"));
+
+        GroupResult group = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.DEFERRED, group.outcome());
+        assertEquals("2", group.newVersion());
+        assertTrue(group.pinned(), "pinned even when deferred: the new version must not reach a $Latest group by scale-out");
+        assertTrue(group.reason().contains("2026-11-25T15:00Z"), group.reason());
+        verify(aws.autoScaling, never()).startInstanceRefresh(any(StartInstanceRefreshRequest.class));
+        Map<String, String> tags = aws.tagsOf("web-asg");
+        assertEquals("2", tags.get(RolloutTags.PENDING_VERSION));
+        assertEquals(NEW_AMI, tags.get(RolloutTags.PENDING_IMAGE));
+        assertEquals(LT, tags.get(RolloutTags.LAUNCH_TEMPLATE_ID));
+        assertEquals(NotificationKind.REFRESH_DEFERRED, notices.only().kind());
+    }
+
+    @Test
+    void aTickInsideTheWindowStartsThePendingVersionAndClearsThePendingTags() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.UPDATE_DAY, "wed", RolloutTags.UPDATE_TIME, "15:00"));
+        only(service().release(release(NEW_AMI, false)));
+
+        Instant wednesday = Instant.parse("2026-11-25T15:10:00Z");
+        GroupResult group = only(service(wednesday).tick());
+
+        assertEquals(GroupOutcome.STARTED, group.outcome(), group.reason());
+        assertEquals("2", group.newVersion());
+        verify(aws.ec2, times(1)).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
+        Map<String, String> tags = aws.tagsOf("web-asg");
+        assertFalse(tags.containsKey(RolloutTags.PENDING_VERSION));
+        assertFalse(tags.containsKey(RolloutTags.PENDING_IMAGE));
+        assertEquals("1", tags.get(RolloutTags.PREVIOUS_VERSION));
+        assertEquals("2", tags.get(RolloutTags.CURRENT_VERSION));
+        assertEquals(List.of(NotificationKind.REFRESH_DEFERRED, NotificationKind.REFRESH_STARTED),
+                notices.all().stream().map(Notification::kind).toList());
+    }
+
+    @Test
+    void aTickStillOutsideTheWindowKeepsQuietAndChangesNothing() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.UPDATE_DAY, "wed", RolloutTags.UPDATE_TIME, "15:00"));
+        only(service().release(release(NEW_AMI, false)));
+        int callsBefore = aws.mutatingCalls().size();
+
+        GroupResult group = only(service(Instant.parse("2026-11-23T15:10:00Z")).tick());
+
+        assertEquals(GroupOutcome.DEFERRED, group.outcome());
+        assertEquals(callsBefore, aws.mutatingCalls().size());
+        assertEquals(1, notices.all().size(), "only the first deferral is announced");
+    }
+
+    @Test
+    void windowAcrossMidnightInItsTimeZone() {
+        // Saturday 23:00 in New York for 180 minutes = Sunday 04:00-07:00 UTC.
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.UPDATE_DAY, "sat",
+                RolloutTags.UPDATE_TIME, "23:00", RolloutTags.WINDOW_MINUTES, "180", RolloutTags.TIMEZONE, "America/New_York"));
+
+        assertEquals(GroupOutcome.STARTED, only(service(Instant.parse("2026-11-22T06:30:00Z")).tick()).outcome());
+    }
+
+    @Test
+    void manualRequestRespectsTheWindowUnlessToldToIgnoreIt() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.UPDATE_DAY, "wed", RolloutTags.UPDATE_TIME, "15:00"));
+
+        assertEquals(GroupOutcome.DEFERRED, only(service().manual(new ManualRequest("web-asg", NEW_AMI, false, false))).outcome());
+        GroupResult forced = only(service().manual(new ManualRequest("web-asg", NEW_AMI, false, true)));
+
+        assertEquals(GroupOutcome.STARTED, forced.outcome(), forced.reason());
+        assertEquals("2", forced.newVersion());
+    }
+
+    @Test
+    void manualRequestWithoutAmiTakesTheNewestTrustedAmiByName() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+
+        GroupResult group = only(service().manual(new ManualRequest("web-asg", null, false, false)));
+
+        assertEquals(GroupOutcome.STARTED, group.outcome(), group.reason());
+        assertEquals(NEW_AMI, group.imageId());
+    }
+
+    @Test
+    void manualRequestForAGroupThatIsNotATargetIsSkipped() {
+        aws.template(LT, OLD_AMI).group("other-asg", LT, "1", Map.of("team", "x"));
+
+        GroupResult group = only(service().manual(new ManualRequest("other-asg", NEW_AMI, false, false)));
+
+        assertEquals(GroupOutcome.SKIPPED, group.outcome());
+        assertTrue(group.reason().contains("not a target"), group.reason());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    // ----- trusted AMIs only -----
+
+    @Test
+    void aLookAlikePublicAmiWithANewerDateIsNeverChosen() {
+        aws.image("ami-0badbadbadbadbad0", UNTRUSTED, IMAGE + " 2026-11-30T10-00-00Z", "2026-11-30T10:00:00.000Z",
+                ArchitectureValues.X86_64, ImageState.AVAILABLE);
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+
+        GroupResult group = only(service().tick());
+
+        assertEquals(NEW_AMI, group.imageId());
+        assertEquals(GroupOutcome.STARTED, group.outcome());
+        ArgumentCaptor<DescribeImagesRequest> calls = ArgumentCaptor.forClass(DescribeImagesRequest.class);
+        verify(aws.ec2, atLeastOnce()).describeImages(calls.capture());
+        calls.getAllValues().forEach(r -> assertEquals(List.of(TRUSTED), r.owners(), "every DescribeImages names Owners"));
+    }
+
+    @Test
+    void anUntrustedImageIsIgnoredEvenWhenAwsReturnsIt() {
+        aws.ignoreOwners = true;
+        aws.image("ami-0badbadbadbadbad0", UNTRUSTED, IMAGE + " 2026-11-30T10-00-00Z", "2026-11-30T10:00:00.000Z",
+                ArchitectureValues.X86_64, ImageState.AVAILABLE);
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+
+        assertEquals(NEW_AMI, only(service().tick()).imageId());
+    }
+
+    @Test
+    void anUntrustedAmiInThePayloadIsRefused() {
+        aws.image("ami-0badbadbadbadbad0", UNTRUSTED, IMAGE + " 2026-11-30", "2026-11-30T10:00:00.000Z",
+                ArchitectureValues.X86_64, ImageState.AVAILABLE);
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "$Latest", enabled());
+
+        GroupResult group = only(service().release(release("ami-0badbadbadbadbad0", false)));
+
+        assertEquals(GroupOutcome.SKIPPED, group.outcome());
+        assertTrue(group.reason().contains("not owned by a trusted account"), group.reason());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    @Test
+    void anAmiThatIsNotAvailableIsRefused() {
+        aws.image("ami-0ccccccccccccccc0", TRUSTED, IMAGE + " 2026-11-30", "2026-11-30T10:00:00.000Z",
+                ArchitectureValues.X86_64, ImageState.PENDING);
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+
+        GroupResult group = only(service().release(release("ami-0ccccccccccccccc0", false)));
+
+        assertEquals(GroupOutcome.SKIPPED, group.outcome());
+        assertTrue(group.reason().contains("pending, not available"), group.reason());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    @Test
+    void anAmiOfAnotherArchitectureIsRefused() {
+        aws.image("ami-0a4a4a4a4a4a4a4a0", TRUSTED, IMAGE + "-arm 2026-11-30", "2026-11-30T10:00:00.000Z",
+                ArchitectureValues.ARM64, ImageState.AVAILABLE);
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+
+        GroupResult group = only(service().release(release("ami-0a4a4a4a4a4a4a4a0", false)));
+
+        assertEquals(GroupOutcome.SKIPPED, group.outcome());
+        assertTrue(group.reason().contains("arm64") && group.reason().contains("x86_64"), group.reason());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    @Test
+    void whenTheCurrentAmiIsNotTrustedTheInstanceTypesDecideTheArchitecture() {
+        aws.image("ami-0s0s0s0s0s0s0s0s0", UNTRUSTED, "al2023-ami-2023.6", "2026-10-01T00:00:00.000Z",
+                ArchitectureValues.X86_64, ImageState.AVAILABLE);
+        aws.template(LT, "ami-0s0s0s0s0s0s0s0s0").group("web-asg", LT, "1", enabled());
+
+        assertEquals(GroupOutcome.STARTED, only(service().release(release(NEW_AMI, false))).outcome());
+
+        FakeAws graviton = new FakeAws().standardImages();
+        graviton.templates.put(LT, new java.util.ArrayList<>(List.of(FakeAws.version(LT, 1, "ami-0deregistered000", "m7g.large", "x"))));
+        graviton.defaultVersions.put(LT, 1L);
+        graviton.group("arm-asg", LT, "1", enabled());
+        GroupResult refused = only(new InstanceRefreshService(InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED))),
+                REGION, graviton.ec2, graviton.autoScaling, notices, Clock.fixed(SUNDAY_0030, ZoneOffset.UTC))
+                .release(release(NEW_AMI, false)));
+        assertEquals(GroupOutcome.SKIPPED, refused.outcome());
+        assertTrue(refused.reason().contains("m7g.large"), refused.reason());
+        assertEquals(List.of(), graviton.mutatingCalls());
+    }
+
+    // ----- refreshes already running -----
+
+    @Test
+    void anActiveRefreshForAnotherTargetIsNotTrampled() {
+        aws.template(LT, OLD_AMI, OLD_AMI).group("web-asg", LT, "1", enabled()).activeRefresh("web-asg", "2", LT);
+
+        GroupResult group = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.DEFERRED, group.outcome());
+        assertEquals("ir-existing", group.instanceRefreshId());
+        assertEquals(List.of("createOrUpdateTags"), aws.mutatingCalls(), "only the pending AMI is remembered");
+        assertEquals(NEW_AMI, aws.tagsOf("web-asg").get(RolloutTags.PENDING_IMAGE));
+        assertEquals(NotificationKind.REFRESH_DEFERRED, notices.only().kind());
+    }
+
+    @Test
+    void aRefreshStartedByAnotherCallerMeanwhileDefersTheGroup() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+        doThrow(InstanceRefreshInProgressException.builder().message("An Instance Refresh is already in progress").build())
+                .when(aws.autoScaling).startInstanceRefresh(any(StartInstanceRefreshRequest.class));
+
+        GroupResult group = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.DEFERRED, group.outcome());
+        assertTrue(group.reason().contains("InstanceRefreshInProgress"), group.reason());
+        assertEquals("2", aws.tagsOf("web-asg").get(RolloutTags.PENDING_VERSION));
+    }
+
+    // ----- isolation, dry run, preferences -----
+
+    @Test
+    void oneGroupFailingDoesNotStopTheOthers() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled()).group("broken-asg", "lt-0missing000000000", "1", enabled())
+                .group("api-asg", LT, "1", enabled());
+
+        RefreshResult result = service().release(release(NEW_AMI, false));
+
+        assertEquals("PARTIALLY_FAILED", result.outcome());
+        assertTrue(result.reason().contains("broken-asg"), result.reason());
+        assertEquals(List.of(GroupOutcome.STARTED, GroupOutcome.FAILED, GroupOutcome.STARTED),
+                result.groups().stream().map(GroupResult::outcome).toList());
+        assertTrue(result.groups().get(1).reason().contains("does not exist"), result.groups().get(1).reason());
+        assertEquals(1, notices.ofKind(NotificationKind.REFRESH_FAILED).size());
+        assertEquals(Severity.ERROR, notices.ofKind(NotificationKind.REFRESH_FAILED).get(0).severity());
+    }
+
+    @Test
+    void anAwsErrorInOneGroupIsThatGroupsFailure() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+        doThrow(Ec2Exception.builder().message("Request limit exceeded.").statusCode(503).build())
+                .when(aws.ec2).describeLaunchTemplateVersions(any(DescribeLaunchTemplateVersionsRequest.class));
+
+        RefreshResult result = service().release(release(NEW_AMI, false));
+
+        assertEquals("FAILED", result.outcome());
+        assertEquals(GroupOutcome.FAILED, only(result).outcome());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    @Test
+    void dryRunDecidesEverythingAndChangesNothing() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "$Latest", enabled())
+                .group("later-asg", LT, "1", enabled(RolloutTags.UPDATE_DAY, "wed"));
+
+        RefreshResult result = service().release(release(NEW_AMI, true));
+
+        assertTrue(result.dryRun());
+        assertEquals(GroupOutcome.STARTED, result.groups().get(0).outcome());
+        assertTrue(result.groups().get(0).reason().startsWith("dry run: would pin the group from $Latest to version 1"),
+                result.groups().get(0).reason());
+        assertEquals(GroupOutcome.DEFERRED, result.groups().get(1).outcome());
+        assertEquals(List.of(), aws.mutatingCalls());
+        verify(aws.ec2, never()).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
+        verify(aws.autoScaling, never()).startInstanceRefresh(any(StartInstanceRefreshRequest.class));
+        verify(aws.autoScaling, never()).updateAutoScalingGroup(any(UpdateAutoScalingGroupRequest.class));
+        assertTrue(notices.all().stream().allMatch(n -> n.title().startsWith("[dry run]") && Boolean.TRUE.equals(n.details().get("dryRun"))));
+    }
+
+    @Test
+    void dryRunFromTheEnvironmentToo() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.PENDING_IMAGE, NEW_AMI));
+
+        RefreshResult result = service("DRY_RUN", "true").tick();
+
+        assertTrue(result.dryRun());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    @Test
+    void preferencesComeFromTheGroupsTags() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.MIN_HEALTHY_PERCENTAGE, "75",
+                RolloutTags.INSTANCE_WARMUP, "300", RolloutTags.CHECKPOINTS, "20,50", RolloutTags.CHECKPOINT_DELAY, "600",
+                RolloutTags.ALARMS, "web-5xx, web-latency"));
+
+        only(service("SCALE_IN_PROTECTED_INSTANCES", "Refresh", "STANDBY_INSTANCES", "terminate").release(release(NEW_AMI, false)));
+
+        ArgumentCaptor<StartInstanceRefreshRequest> start = ArgumentCaptor.forClass(StartInstanceRefreshRequest.class);
+        verify(aws.autoScaling).startInstanceRefresh(start.capture());
+        RefreshPreferences prefs = start.getValue().preferences();
+        assertEquals(75, prefs.minHealthyPercentage());
+        assertEquals(300, prefs.instanceWarmup());
+        assertEquals(List.of(20, 50, 100), prefs.checkpointPercentages(), "a checkpoint list always ends at 100");
+        assertEquals(600, prefs.checkpointDelay());
+        assertEquals(List.of("web-5xx", "web-latency"), prefs.alarmSpecification().alarms());
+        assertEquals("Refresh", prefs.scaleInProtectedInstancesAsString());
+        assertEquals("Terminate", prefs.standbyInstancesAsString());
+    }
+
+    @Test
+    void malformedTagsAreRefusedBeforeAnythingChanges() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "$Latest", enabled(RolloutTags.CHECKPOINTS, "50,20",
+                RolloutTags.UPDATE_DAY, "someday"));
+
+        GroupResult group = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.SKIPPED, group.outcome());
+        assertTrue(group.reason().contains("ascending"), group.reason());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    @Test
+    void aTemplateThatReadsItsAmiFromSsmIsSkipped() {
+        aws.template(LT, "resolve:ssm:/golden/al2023").group("web-asg", LT, "1", enabled());
+
+        GroupResult group = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.SKIPPED, group.outcome());
+        assertTrue(group.reason().contains("SSM"), group.reason());
+    }
+
+    // ----- which groups -----
+
+    @Test
+    void aReleaseOnlyReachesGroupsThatRunThatImage() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled())
+                .group("ubuntu-asg", LT, "1", Map.of(RolloutTags.ENABLED, "true", RolloutTags.IMAGE, "golden-ubuntu"))
+                .group("off-asg", LT, "1", Map.of(RolloutTags.ENABLED, "false", RolloutTags.IMAGE, IMAGE));
+
+        RefreshResult result = service().release(release(NEW_AMI, false));
+
+        assertEquals(List.of("web-asg"), result.groups().stream().map(GroupResult::autoScalingGroup).toList());
+    }
+
+    @Test
+    void anExplicitGroupListNeedsNoTags() {
+        aws.template(LT, OLD_AMI).group("seed-asg", LT, "$Latest", Map.of()).group("web-asg", LT, "1", enabled());
+
+        RefreshResult result = service("TARGET_AUTO_SCALING_GROUPS", "seed-asg", "DEFAULT_IMAGE_NAME", IMAGE).tick();
+
+        assertEquals(List.of("seed-asg"), result.groups().stream().map(GroupResult::autoScalingGroup).toList());
+        assertEquals(GroupOutcome.STARTED, only(result).outcome(), only(result).reason());
+        assertEquals(NEW_AMI, only(result).imageId());
+    }
+
+    @Test
+    void aReleaseWithoutAnAmiForThisRegionIsSkipped() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+        ImageReleased elsewhere = ImageReleased.from(Json.readTree("""
+                {"image":{"name":"golden-al2023"},"amis":[{"region":"us-east-1","imageId":"ami-09f8e7d6c5b4a3921"}]}"""));
+
+        RefreshResult result = service().release(elsewhere);
+
+        assertEquals("SKIPPED", result.outcome());
+        assertTrue(result.reason().contains("eu-west-1"));
+        assertEquals(List.of(), aws.calls());
+    }
+}
