@@ -1,0 +1,55 @@
+package io.amirollout.hostname;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.amirollout.shared.AwsClients;
+import io.amirollout.shared.Env;
+import io.amirollout.shared.InvalidEventException;
+import io.amirollout.shared.Json;
+import io.amirollout.shared.Log;
+import io.amirollout.shared.SnsNotificationPublisher;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+
+/**
+ * Lambda entry point: an EventBridge "EC2 Instance State-change Notification" in, a {@link HostnameResult}
+ * out. Bad input is answered (INVALID_EVENT) and not retried; an EC2 or SNS failure is thrown so Lambda's
+ * asynchronous retries try again (see {@link HostnamePublishException}).
+ */
+public final class TerminationHostnameHandler implements RequestStreamHandler {
+
+    private final HostnameService service;
+
+    /** Used by Lambda: configuration and clients are built once per container. */
+    public TerminationHostnameHandler() {
+        TerminationHostnameConfig config = TerminationHostnameConfig.from(Env.system());
+        SnsClient sns = AwsClients.build(SnsClient.builder());
+        this.service = new HostnameService(AwsClients.build(Ec2Client.builder()), sns,
+                SnsNotificationPublisher.forTopic(sns, config.notificationTopicArn()), config, Clock.systemUTC());
+    }
+
+    TerminationHostnameHandler(HostnameService service) {
+        this.service = service;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) {
+        Log.startInvocation(context.getAwsRequestId(), null);
+        HostnameResult result;
+        try {
+            JsonNode event = Json.readTree(input);
+            InstanceStateChange change = InstanceStateChange.from(event);
+            Log.correlationId(change.eventId());
+            result = service.handle(change, event.path("dryRun").asBoolean(false));
+        } catch (InvalidEventException e) {
+            Log.error("rejected event: " + e.getMessage());
+            result = HostnameResult.invalid(e.getMessage());
+        }
+        Json.write(output, result);
+    }
+}
