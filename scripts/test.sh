@@ -8,7 +8,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mvn -B verify
+# Emulator tier: moto server (pinned, installed with pip into .venv/moto) on a free loopback port;
+# the integration tests (Failsafe, *IT) run against it inside the same mvn verify (docs/LOCAL-RUN.md).
+moto_endpoint=$(bash scripts/moto.sh start --until-exit-of $$)
+trap 'bash scripts/moto.sh stop' EXIT
+
+mvn -B verify -Dmoto.endpoint="$moto_endpoint"
+its=$(sed -n 's:.*<completed>\([0-9]*\)</completed>.*:\1:p' integration-tests/target/failsafe-reports/failsafe-summary.xml 2>/dev/null || true)
+echo "integration tests run against moto: ${its:-0}"
 
 max_zip_bytes=$((40 * 1024 * 1024))
 status=0
