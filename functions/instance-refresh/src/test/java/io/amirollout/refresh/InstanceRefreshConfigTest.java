@@ -1,0 +1,69 @@
+package io.amirollout.refresh;
+
+import io.amirollout.shared.ConfigurationException;
+import io.amirollout.shared.Env;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class InstanceRefreshConfigTest {
+
+    @Test
+    void withoutTrustedOwnersTheFunctionRefusesToStartAndSaysWhy() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> InstanceRefreshConfig.from(Env.of(Map.of())));
+        assertEquals(1, e.problems().size());
+        assertTrue(e.getMessage().contains("TRUSTED_IMAGE_OWNERS is required"), e.getMessage());
+        assertTrue(e.getMessage().contains("look-alike"), e.getMessage());
+    }
+
+    @Test
+    void everyBadVariableIsNamedAtOnce() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> InstanceRefreshConfig.from(Env.of(Map.of(
+                "TRUSTED_IMAGE_OWNERS", "111122223333,amazon",
+                "SCALE_IN_PROTECTED_INSTANCES", "Always",
+                "STANDBY_INSTANCES", "Maybe",
+                "NOTIFICATION_TOPIC_ARN", "notices",
+                "DRY_RUN", "perhaps"))));
+        assertEquals(5, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("'amazon'"));
+        assertTrue(e.getMessage().contains("SCALE_IN_PROTECTED_INSTANCES must be one of Ignore, Refresh, Wait"), e.getMessage());
+        assertTrue(e.getMessage().contains("STANDBY_INSTANCES must be one of Ignore, Terminate, Wait"), e.getMessage());
+    }
+
+    @Test
+    void defaults() {
+        InstanceRefreshConfig config = InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", "111122223333 444455556666")));
+        assertEquals(List.of("111122223333", "444455556666"), config.trustedImageOwners());
+        assertEquals(List.of(), config.targetAutoScalingGroups());
+        assertFalse(config.explicitGroups());
+        assertNull(config.defaultImageName());
+        assertEquals("Ignore", config.scaleInProtectedInstances());
+        assertEquals("Ignore", config.standbyInstances());
+        assertNull(config.notificationTopicArn());
+        assertFalse(config.dryRun());
+    }
+
+    @Test
+    void explicitGroupsAndCaseInsensitiveChoices() {
+        InstanceRefreshConfig config = InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", "111122223333",
+                "TARGET_AUTO_SCALING_GROUPS", "web-asg, api-asg", "DEFAULT_IMAGE_NAME", "golden-al2023",
+                "SCALE_IN_PROTECTED_INSTANCES", "refresh", "STANDBY_INSTANCES", "WAIT", "DRY_RUN", "true")));
+        assertEquals(List.of("web-asg", "api-asg"), config.targetAutoScalingGroups());
+        assertTrue(config.explicitGroups());
+        assertEquals("golden-al2023", config.defaultImageName());
+        assertEquals("Refresh", config.scaleInProtectedInstances());
+        assertEquals("Wait", config.standbyInstances());
+        assertTrue(config.dryRun());
+    }
+
+    @Test
+    void readsExactlyTheDocumentedVariables() {
+        Env env = Env.of(Map.of("TRUSTED_IMAGE_OWNERS", "111122223333"));
+        InstanceRefreshConfig.from(env);
+        assertEquals(java.util.Set.of("TRUSTED_IMAGE_OWNERS", "TARGET_AUTO_SCALING_GROUPS", "DEFAULT_IMAGE_NAME",
+                "SCALE_IN_PROTECTED_INSTANCES", "STANDBY_INSTANCES", "NOTIFICATION_TOPIC_ARN", "DRY_RUN"), env.namesRead());
+    }
+}
