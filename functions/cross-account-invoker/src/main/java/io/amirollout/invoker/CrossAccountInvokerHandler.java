@@ -1,0 +1,72 @@
+package io.amirollout.invoker;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.amirollout.shared.AwsClients;
+import io.amirollout.shared.Env;
+import io.amirollout.shared.InvalidEventException;
+import io.amirollout.shared.Json;
+import io.amirollout.shared.Log;
+import io.amirollout.shared.SnsNotificationPublisher;
+import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
+import software.amazon.awssdk.services.organizations.OrganizationsClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sts.StsClient;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lambda entry point: image notice → instance-refresh invoked in every target account × region.
+ * Answers {@code {"results": [...]}}, one result per image notice in the event. Fails the
+ * invocation only when nothing could be attempted ({@link FanOutAbortedException}).
+ */
+public final class CrossAccountInvokerHandler implements RequestStreamHandler {
+
+    private final CrossAccountInvokerService service;
+
+    /** Used by Lambda: configuration and clients once per container. */
+    public CrossAccountInvokerHandler() {
+        this(production(CrossAccountInvokerConfig.from(Env.system())));
+    }
+
+    CrossAccountInvokerHandler(CrossAccountInvokerService service) {
+        this.service = service;
+    }
+
+    private static CrossAccountInvokerService production(CrossAccountInvokerConfig config) {
+        // The JDK keeps at most 5 idle keep-alive connections per host (http.maxConnections); with
+        // MAX_CONCURRENCY parallel calls to the same STS endpoint the rest would reconnect (a new TLS
+        // handshake) on every call. Read once, when the first connection is made: set it before that.
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", String.valueOf(Math.max(5, config.maxConcurrency())));
+        }
+        // The STS client uses the function's region, i.e. the regional STS endpoint (the SDK's default).
+        return new CrossAccountInvokerService(config, AwsClients.build(OrganizationsClient.builder()),
+                AwsClients.build(ImagebuilderClient.builder()), AwsClients.build(StsClient.builder()),
+                LambdaClientFactory.production(),
+                SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), config.notificationTopicArn()),
+                Clock.systemUTC());
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) {
+        Log.startInvocation(context.getAwsRequestId(), null);
+        List<InvokerResult> results;
+        try {
+            JsonNode event = Json.readTree(input);
+            List<ImageEvent> images = ImageEvents.read(event);
+            JsonNode dryRun = event.get("dryRun");
+            results = service.handle(images, dryRun != null && dryRun.asBoolean(false), context::getRemainingTimeInMillis);
+        } catch (InvalidEventException e) {
+            Log.warn("invalid event, nothing invoked: " + e.getMessage());
+            results = List.of(InvokerResult.simple(InvokerResult.Status.INVALID_EVENT, e.getMessage(), null, null,
+                    service.config().dryRun()));
+        }
+        Json.write(output, Map.of("results", results));
+    }
+}

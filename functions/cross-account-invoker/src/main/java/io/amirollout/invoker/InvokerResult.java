@@ -1,0 +1,36 @@
+package io.amirollout.invoker;
+
+import java.util.List;
+
+/**
+ * The outcome for one image notice: returned by the handler and summarised in the
+ * FANOUT_COMPLETED notice. Counts are in targets (account × region); {@code skipped} counts the
+ * targets of accounts left out on purpose ({@code skippedAccounts} says why).
+ */
+public record InvokerResult(Status status, String reason, String shape, String imageArn, String imageName,
+                            String imageVersion, String imageStatus, boolean dryRun, String accountSource,
+                            List<String> regions, List<String> skippedRegions, int accounts, int targets,
+                            int succeeded, int failed, int skipped, int notAttempted, List<TargetResult> failures,
+                            List<SkippedAccount> skippedAccounts, List<TargetResult> notAttemptedTargets,
+                            List<TargetResult> dryRunTargets) {
+
+    public enum Status {
+        /** Targets were invoked (see the counts for how it went). */
+        FANNED_OUT,
+        /** Dry run: dryRunTargets lists what would be invoked. */
+        DRY_RUN,
+        /** Image Builder reported a FAILED build: an IMAGE_BUILD_FAILED notice was sent. */
+        IMAGE_BUILD_FAILED,
+        /** Nothing to roll out (another image state, another event, no regions left). */
+        SKIPPED,
+        /** The event could not be read. */
+        INVALID_EVENT
+    }
+
+    static InvokerResult simple(Status status, String reason, String shape, BuiltImage image, boolean dryRun) {
+        return new InvokerResult(status, reason, shape, image == null ? null : image.arn(),
+                image == null ? null : image.name(), image == null ? null : image.version(),
+                image == null ? null : image.status(), dryRun, null, List.of(), List.of(), 0, 0, 0, 0, 0, 0,
+                List.of(), List.of(), List.of(), List.of());
+    }
+}
