@@ -3,7 +3,7 @@
 # 1. mvn verify: compiles, runs every unit and protocol test, builds functions/*/target/function.zip.
 # 2. checks every function zip: present, Lambda layout, no Apache/Netty HTTP client, size reported.
 # 3. the AWS tools check the deployment: AWS SAM CLI and cfn-lint (pinned, installed with pip into
-#    .venv/) run `sam validate --lint` (zero errors, zero warnings) and `sam build` (which takes the
+#    .venv/sam) run `sam validate --lint` (zero errors, zero warnings) and `sam build` (which takes the
 #    Maven-built zips as they are) on template.yaml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,7 +49,7 @@ fi
 # Pinned together: aws-sam-cli's `validate --lint` imports cfn-lint from the same environment.
 sam_cli_version=1.170.0
 cfn_lint_version=1.58.0
-venv=.venv
+venv=.venv/sam
 if [[ ! -x "$venv/bin/sam" ]] \
    || ! "$venv/bin/python" -m pip show aws-sam-cli 2>/dev/null | grep -qx "Version: $sam_cli_version" \
    || ! "$venv/bin/python" -m pip show cfn-lint 2>/dev/null | grep -qx "Version: $cfn_lint_version"; then

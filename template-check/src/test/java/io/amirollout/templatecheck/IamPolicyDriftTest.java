@@ -1,0 +1,166 @@
+package io.amirollout.templatecheck;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Each function's policy in template.yaml grants exactly the actions in its
+ * {@code functions/<name>/iam-actions.txt} (the functions' own tests check their calls against
+ * that list), plus the few actions AWS checks on the function's behalf, each with its reason here.
+ */
+class IamPolicyDriftTest {
+
+    static final List<Functions.Function> FUNCTIONS = Functions.all();
+
+    private static final String LAUNCH = "EC2 Auto Scaling authorises the caller of StartInstanceRefresh / "
+            + "UpdateAutoScalingGroup as launching instances from the launch template";
+
+    /** Granted but not called by the code: AWS checks them on the function's behalf. */
+    static final Map<String, Map<String, String>> GRANTED_FOR_AWS = Map.of(
+            "instance-refresh", Map.of(
+                    "ec2:RunInstances", LAUNCH,
+                    "ec2:CreateTags", LAUNCH + " with tag specifications",
+                    "iam:PassRole", LAUNCH + " with an instance profile"),
+            "rollback-on-alarm", Map.of(
+                    "ec2:RunInstances", LAUNCH + " (roll forward starts a refresh to the previous version)",
+                    "ec2:CreateTags", LAUNCH + " with tag specifications",
+                    "iam:PassRole", LAUNCH + " with an instance profile"),
+            "slack-notifier", Map.of(
+                    "kms:Decrypt", "Secrets Manager / SSM decrypt a customer-managed-key secret as the caller"),
+            "cross-account-invoker", Map.of(
+                    "sqs:SendMessage", "Lambda sends failed async events to the on-failure queue with the "
+                            + "function's role; SAM adds this only to roles it creates, this role is explicit"));
+
+    /** Listed by a function but granted to another principal: function folder -> action -> resource. */
+    static final Map<String, Map<String, String>> GRANTED_ELSEWHERE = Map.of(
+            "cross-account-invoker", Map.of("lambda:InvokeFunction", "InvokerAccessRole"));
+
+    /** The only actions that may be granted on Resource "*": AWS offers no resource-level scoping for them. */
+    private static final Pattern UNSCOPABLE = Pattern.compile(
+            "(ec2:Describe\\w+|autoscaling:Describe\\w+|organizations:List\\w+)", Pattern.CASE_INSENSITIVE);
+
+    private final Template template = Template.load();
+
+    static Set<String> listed(String folder) throws IOException {
+        Path file = Template.ROOT.resolve("functions").resolve(folder).resolve("iam-actions.txt");
+        assertTrue(Files.exists(file), file + " lists the actions the function calls");
+        return Files.readAllLines(file).stream()
+                .map(line -> line.replaceAll("#.*", "").trim())
+                .filter(line -> !line.isEmpty())
+                .map(line -> line.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private Set<String> granted(Functions.Function function) {
+        return Policies.allowedActions(Policies.functionStatements(template, function.logicalId()));
+    }
+
+    private static Set<String> lower(Set<String> actions) {
+        return actions.stream().map(a -> a.toLowerCase(Locale.ROOT)).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @ParameterizedTest
+    @FieldSource("FUNCTIONS")
+    void everyListedActionIsGranted(Functions.Function function) throws IOException {
+        Set<String> missing = listed(function.folder());
+        missing.removeAll(lower(GRANTED_ELSEWHERE.getOrDefault(function.folder(), Map.of()).keySet()));
+        missing.removeAll(granted(function));
+        assertEquals(Set.of(), missing, function + ": in iam-actions.txt but not in its policy in template.yaml");
+    }
+
+    @ParameterizedTest
+    @FieldSource("FUNCTIONS")
+    void everyGrantedActionIsListedOrJustified(Functions.Function function) throws IOException {
+        Set<String> extra = granted(function);
+        extra.removeAll(listed(function.folder()));
+        extra.removeAll(lower(GRANTED_FOR_AWS.getOrDefault(function.folder(), Map.of()).keySet()));
+        assertEquals(Set.of(), extra, function + ": granted in template.yaml but neither called (iam-actions.txt) nor justified");
+    }
+
+    @Test
+    void everyJustifiedExtraIsStillGranted() {
+        for (Functions.Function function : FUNCTIONS) {
+            Set<String> granted = granted(function);
+            for (String action : GRANTED_FOR_AWS.getOrDefault(function.folder(), Map.of()).keySet()) {
+                assertTrue(granted.contains(action.toLowerCase(Locale.ROOT)),
+                        function + ": the allow-list names " + action + " but the template no longer grants it; drop it");
+            }
+        }
+    }
+
+    @Test
+    void actionsGrantedToAnotherPrincipalAreGrantedThere() throws IOException {
+        for (var entry : GRANTED_ELSEWHERE.entrySet()) {
+            Set<String> listed = listed(entry.getKey());
+            for (var grant : entry.getValue().entrySet()) {
+                assertTrue(listed.contains(grant.getKey().toLowerCase(Locale.ROOT)), entry.getKey() + " lists " + grant.getKey());
+                Set<String> there = Policies.allowedActions(Policies.statements(template.properties(grant.getValue())));
+                assertTrue(there.contains(grant.getKey().toLowerCase(Locale.ROOT)),
+                        grant.getValue() + " grants " + grant.getKey() + " for " + entry.getKey());
+            }
+        }
+    }
+
+    @Test
+    void invokerAccessRoleMayOnlyInvokeInstanceRefresh() {
+        List<Map<String, Object>> statements = Policies.statements(template.properties("InvokerAccessRole"));
+        assertEquals(Set.of("lambda:invokefunction"), Policies.allowedActions(statements));
+        for (Map<String, Object> statement : statements) {
+            String resources = String.valueOf(statement.get("Resource"));
+            assertTrue(resources.contains("InstanceRefreshFunction"), "InvokerAccessRole resources name instance-refresh: " + resources);
+            assertTrue(!resources.contains("'*'") && !resources.equals("*"), "no wildcard resource");
+        }
+        String trust = String.valueOf(template.properties("InvokerAccessRole").get("AssumeRolePolicyDocument"));
+        assertTrue(trust.contains("aws:PrincipalOrgID"), "trust limited to the organization");
+        assertTrue(trust.contains("aws:PrincipalArn") && trust.contains("InvokerRoleName"), "trust limited to the invoker's role");
+    }
+
+    @ParameterizedTest
+    @FieldSource("FUNCTIONS")
+    void autoScalingWritesNeedTheOptInTag(Functions.Function function) {
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> statement : Policies.functionStatements(template, function.logicalId())) {
+            boolean writes = Policies.actions(statement).stream()
+                    .anyMatch(a -> a.startsWith("autoscaling:") && !a.startsWith("autoscaling:Describe"));
+            if (writes && "Allow".equals(statement.get("Effect"))) {
+                String condition = String.valueOf(statement.get("Condition"));
+                if (!condition.matches(".*(autoscaling|aws):ResourceTag/ami-rollout:enabled=true.*")) {
+                    problems.add(statement.get("Sid") + " " + statement.get("Condition"));
+                }
+            }
+        }
+        assertEquals(List.of(), problems, function + ": Auto Scaling writes without the ami-rollout:enabled=true condition");
+    }
+
+    @ParameterizedTest
+    @FieldSource("FUNCTIONS")
+    void onlyUnscopableActionsUseAWildcardResource(Functions.Function function) {
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> statement : Policies.functionStatements(template, function.logicalId())) {
+            if ("*".equals(statement.get("Resource")) && "Allow".equals(statement.get("Effect"))) {
+                for (String action : Policies.actions(statement)) {
+                    if (!UNSCOPABLE.matcher(action).matches()) {
+                        problems.add(action);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), problems, function + ": actions on Resource '*' that AWS lets us scope");
+    }
+}
