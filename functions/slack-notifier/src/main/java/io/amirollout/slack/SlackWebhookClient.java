@@ -122,7 +122,7 @@ public final class SlackWebhookClient {
 
     private static DeliveryResult gaveUp(int attempts, Integer status, String error, String why) {
         String text = error == null ? why : error + "; " + why;
-        Log.error("Slack delivery failed for now (a later retry may succeed)", "attempts", attempts,
+        Log.warn("Slack delivery failed for now (a later retry may succeed)", "attempts", attempts,
                 "httpStatus", status, "slackError", text);
         return new DeliveryResult(DeliveryResult.Outcome.TRANSIENT_FAILURE, attempts, status, text);
     }
