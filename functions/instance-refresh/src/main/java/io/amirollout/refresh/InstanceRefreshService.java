@@ -185,9 +185,21 @@ public final class InstanceRefreshService {
         existing.ifPresent(v -> result.newVersion(Long.toString(v.versionNumber())));
 
         // 5. Never trample a running refresh.
-        Optional<InstanceRefresh> active = refreshes.activeRefresh(group.name());
+        List<InstanceRefresh> history = refreshes.history(group.name());
+        Optional<InstanceRefresh> active = RefreshStarter.active(history);
         if (active.isPresent()) {
             return whileActive(group, active.get(), existing, image, tick, dryRun, result);
+        }
+        // A version whose refresh failed or was rolled back is not retried by the clock: every tick
+        // in the window would start it again and roll it back again. A person retries it on purpose.
+        if (tick && existing.isPresent()) {
+            Optional<InstanceRefresh> undone = RefreshStarter.undone(history, Long.toString(existing.get().versionNumber()));
+            if (undone.isPresent()) {
+                result.instanceRefreshId(undone.get().instanceRefreshId());
+                return result.quietly(GroupOutcome.SKIPPED, "instance refresh " + undone.get().instanceRefreshId()
+                        + " to version " + existing.get().versionNumber() + " ended " + undone.get().statusAsString()
+                        + "; scheduled ticks do not retry it. Send a manual request for the group to try again.");
+            }
         }
 
         boolean open = ignoreWindow || window.isOpen(clock.instant());

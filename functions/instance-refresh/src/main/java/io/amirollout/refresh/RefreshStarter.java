@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.autoscaling.model.UpdateAutoScalingGroupR
 
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,14 +35,27 @@ public final class RefreshStarter {
         this.autoScaling = autoScaling;
     }
 
-    /** The group's active refresh, if one is running. */
-    public Optional<InstanceRefresh> activeRefresh(String group) {
+    /** Statuses of a refresh that ended without the group reaching its target. */
+    static final Set<InstanceRefreshStatus> UNDONE = EnumSet.of(InstanceRefreshStatus.FAILED,
+            InstanceRefreshStatus.CANCELLED, InstanceRefreshStatus.ROLLBACK_SUCCESSFUL, InstanceRefreshStatus.ROLLBACK_FAILED);
+
+    /** The group's refreshes AWS still reports (newest first, all pages). */
+    public List<InstanceRefresh> history(String group) {
         return autoScaling.describeInstanceRefreshesPaginator(DescribeInstanceRefreshesRequest.builder()
                         .autoScalingGroupName(group).build())
                 .stream()
                 .flatMap(page -> page.instanceRefreshes().stream())
-                .filter(r -> ACTIVE.contains(r.status()))
-                .findFirst();
+                .toList();
+    }
+
+    /** The active refresh in a history, if one is running. */
+    public static Optional<InstanceRefresh> active(List<InstanceRefresh> history) {
+        return history.stream().filter(r -> ACTIVE.contains(r.status())).findFirst();
+    }
+
+    /** A refresh to {@code version} that failed, was cancelled or was rolled back, if any. */
+    public static Optional<InstanceRefresh> undone(List<InstanceRefresh> history, String version) {
+        return history.stream().filter(r -> UNDONE.contains(r.status()) && version.equals(targetVersion(r))).findFirst();
     }
 
     /** The launch-template version a refresh moves the group to, or null when it has no desired configuration. */

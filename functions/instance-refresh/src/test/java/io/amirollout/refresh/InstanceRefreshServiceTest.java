@@ -452,6 +452,29 @@ class InstanceRefreshServiceTest {
     }
 
     @Test
+    void aRolledBackVersionIsNotRetriedByTheClockButAPersonCanRetryIt() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+        assertEquals(GroupOutcome.STARTED, only(service().release(release(NEW_AMI, false))).outcome());
+        // The alarm fired and AWS rolled the group back to version 1.
+        var refresh = aws.refreshes.get("web-asg").get(0);
+        aws.refreshes.get("web-asg").set(0, refresh.toBuilder()
+                .status(software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus.ROLLBACK_SUCCESSFUL).build());
+
+        GroupResult tick = only(service().tick());
+
+        assertEquals(GroupOutcome.SKIPPED, tick.outcome());
+        assertTrue(tick.reason().contains("RollbackSuccessful") && tick.reason().contains("manual request"), tick.reason());
+        assertEquals(1, notices.all().size(), "the tick keeps quiet");
+        verify(aws.autoScaling, times(1)).startInstanceRefresh(any(StartInstanceRefreshRequest.class));
+
+        GroupResult retry = only(service().manual(new ManualRequest("web-asg", null, false, false)));
+
+        assertEquals(GroupOutcome.STARTED, retry.outcome(), retry.reason());
+        assertEquals("2", retry.newVersion(), "the same version, not a new one");
+        verify(aws.ec2, times(1)).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
+    }
+
+    @Test
     void aRefreshStartedByAnotherCallerMeanwhileDefersTheGroup() {
         aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
         doThrow(InstanceRefreshInProgressException.builder().message("An Instance Refresh is already in progress").build())
