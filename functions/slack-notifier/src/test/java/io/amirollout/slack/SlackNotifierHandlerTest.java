@@ -337,4 +337,13 @@ class SlackNotifierHandlerTest {
         assertEquals("PERMANENT_FAILURE", result.get("messages").get(0).get("outcome").asText());
         assertEquals("DELIVERED", result.get("messages").get(1).get("outcome").asText());
     }
+
+    @Test
+    void productionWiringBuildsTheClientForEitherSource() {
+        for (Map<String, String> env : java.util.List.of(Map.of("SLACK_WEBHOOK_SECRET_ID", "ami-rollout/slack"),
+                Map.of("SLACK_WEBHOOK_PARAMETER", "/ami-rollout/slack-webhook", "DRY_RUN", "true"))) {
+            SlackNotifierConfig config = SlackNotifierConfig.from(io.amirollout.shared.Env.of(env));
+            assertNotNull(new SlackNotifierHandler(SlackNotifierHandler.create(config)));
+        }
+    }
 }
