@@ -1,0 +1,182 @@
+package io.amirollout.hostname;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.amirollout.shared.Json;
+import io.amirollout.shared.testing.RecordingPublisher;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.*;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.amirollout.hostname.HostnameServiceTest.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The real Ec2Client (ec2 query/XML) and SnsClient (query/XML) against WireMock: the tag read as EC2
+ * answers it, InvalidInstanceID.NotFound, throttling retried, and the publish parameters on the wire.
+ */
+class Ec2SnsProtocolTest {
+
+    private WireMockServer server;
+    private WireMockServer snsServer;
+    private Ec2Client ec2;
+    private SnsClient sns;
+
+    @BeforeEach
+    void start() {
+        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        server.start();
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "test-secret"));
+        ec2 = Ec2Client.builder().endpointOverride(URI.create(server.baseUrl())).region(Region.EU_WEST_1)
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
+        // SNS on its own local endpoint, as it has its own in AWS.
+        snsServer = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        snsServer.start();
+        sns = SnsClient.builder().endpointOverride(URI.create(snsServer.baseUrl())).region(Region.EU_WEST_1)
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
+    }
+
+    @AfterEach
+    void stop() {
+        ec2.close();
+        sns.close();
+        server.stop();
+        snsServer.stop();
+    }
+
+    private static final String DESCRIBE_TERMINATED = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+              <requestId>8f7724cf-496f-496e-8fe3-example</requestId>
+              <reservationSet>
+                <item>
+                  <reservationId>r-0d3f5a7c9e1b24680</reservationId>
+                  <ownerId>444455556666</ownerId>
+                  <groupSet/>
+                  <instancesSet>
+                    <item>
+                      <instanceId>i-0f3a9c1e7b2d45a68</instanceId>
+                      <imageId>ami-0123456789abcdef0</imageId>
+                      <instanceState><code>48</code><name>terminated</name></instanceState>
+                      <privateDnsName/>
+                      <dnsName/>
+                      <reason>User initiated (2026-11-21 15:57:02 GMT)</reason>
+                      <amiLaunchIndex>0</amiLaunchIndex>
+                      <instanceType>m7i.large</instanceType>
+                      <launchTime>2026-11-14T09:12:44.000Z</launchTime>
+                      <placement><availabilityZone>eu-west-1a</availabilityZone><tenancy>default</tenancy></placement>
+                      <monitoring><state>disabled</state></monitoring>
+                      <stateReason><code>Client.UserInitiatedShutdown</code><message>Client.UserInitiatedShutdown: User initiated shutdown</message></stateReason>
+                      <architecture>x86_64</architecture>
+                      <tagSet>
+                        <item><key>hostname</key><value>WEB-0042</value></item>
+                        <item><key>aws:autoscaling:groupName</key><value>web-asg</value></item>
+                        <item><key>Name</key><value>web</value></item>
+                      </tagSet>
+                    </item>
+                  </instancesSet>
+                </item>
+              </reservationSet>
+            </DescribeInstancesResponse>""";
+
+    private static final String PUBLISH_OK = """
+            <PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">
+              <PublishResult><MessageId>567910cd-659e-55d4-8ccb-5aaf14679dc0</MessageId></PublishResult>
+              <ResponseMetadata><RequestId>d74b8436-ae13-5ab4-a9ff-ce54dfea72a0</RequestId></ResponseMetadata>
+            </PublishResponse>""";
+
+    private static String ec2Error(String code, String message) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>" + code + "</Code><Message>" + message
+                + "</Message></Error></Errors><RequestID>4e1a2b3c-5d6e-7f80-9a1b-2c3d4e5f6a7b</RequestID></Response>";
+    }
+
+    private HostnameService service(String topic) {
+        return new HostnameService(ec2, sns, new RecordingPublisher(),
+                config(topic, List.of("terminated"), false, false, false), CLOCK);
+    }
+
+    private String publishParameter(String name) {
+        String body = snsServer.findAll(postRequestedFor(urlEqualTo("/"))).get(0).getBodyAsString();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals(name)) {
+                return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void tagsAreReadFromDescribeInstancesAndTheEventIsPublished() {
+        server.stubFor(post("/").withRequestBody(containing("Action=DescribeInstances")).willReturn(okXml(DESCRIBE_TERMINATED)));
+        snsServer.stubFor(post("/").withRequestBody(containing("Action=Publish")).willReturn(okXml(PUBLISH_OK)));
+
+        HostnameResult result = service(TOPIC).handle(event("ec2-instance-terminated.json"), false);
+
+        assertEquals("PUBLISHED", result.outcome());
+        assertEquals("567910cd-659e-55d4-8ccb-5aaf14679dc0", result.messageId());
+        server.verify(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("InstanceId.1=i-0f3a9c1e7b2d45a68")));
+        var detail = Json.readTree(publishParameter("Message")).get("detail");
+        assertEquals("WEB-0042", detail.get("hostname").asText());
+        assertEquals("web-asg", detail.get("tags").get("aws:autoscaling:groupName").asText());
+        String body = snsServer.findAll(postRequestedFor(urlEqualTo("/"))).get(0).getBodyAsString();
+        assertTrue(body.matches(".*MessageAttributes\\.entry\\.(\\d)\\.Name=hostname&MessageAttributes\\.entry\\.\\1\\.Value\\.DataType=String&MessageAttributes\\.entry\\.\\1\\.Value\\.StringValue=WEB-0042.*"), body);
+        assertTrue(body.matches(".*MessageAttributes\\.entry\\.(\\d)\\.Name=instanceId&MessageAttributes\\.entry\\.\\1\\.Value\\.DataType=String&MessageAttributes\\.entry\\.\\1\\.Value\\.StringValue=i-0f3a9c1e7b2d45a68.*"), body);
+        assertTrue(body.contains("StringValue=9c2e7f14-3b8d-4a61-b5e0-7d1f4c8a2e93"), body);
+        assertNull(publishParameter("MessageGroupId"));
+    }
+
+    @Test
+    void invalidInstanceIdNotFoundIsAWarningAndNothingIsPublished() {
+        server.stubFor(post("/").withRequestBody(containing("Action=DescribeInstances")).willReturn(aResponse().withStatus(400)
+                .withBody(ec2Error("InvalidInstanceID.NotFound", "The instance ID 'i-0f3a9c1e7b2d45a68' does not exist"))));
+
+        HostnameResult result = service(TOPIC).handle(event("ec2-instance-terminated.json"), false);
+
+        assertEquals("SKIPPED_UNKNOWN_INSTANCE", result.outcome());
+        server.verify(1, postRequestedFor(urlEqualTo("/")));
+        snsServer.verify(0, postRequestedFor(urlEqualTo("/")));
+    }
+
+    @Test
+    void ec2ThrottlingIsRetriedThenSucceeds() {
+        server.stubFor(post("/").withRequestBody(containing("Action=DescribeInstances"))
+                .inScenario("throttle").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503).withBody(ec2Error("RequestLimitExceeded", "Request limit exceeded.")))
+                .willSetStateTo("ok"));
+        server.stubFor(post("/").withRequestBody(containing("Action=DescribeInstances"))
+                .inScenario("throttle").whenScenarioStateIs("ok").willReturn(okXml(DESCRIBE_TERMINATED)));
+        snsServer.stubFor(post("/").willReturn(okXml(PUBLISH_OK)));
+
+        assertEquals("PUBLISHED", service(TOPIC).handle(event("ec2-instance-terminated.json"), false).outcome());
+        server.verify(2, postRequestedFor(urlEqualTo("/")));
+    }
+
+    @Test
+    void aFifoTopicSendsGroupAndDeduplicationIds() {
+        server.stubFor(post("/").willReturn(okXml(DESCRIBE_TERMINATED)));
+        snsServer.stubFor(post("/").willReturn(okXml(PUBLISH_OK.replace("<MessageId>", "<SequenceNumber>10000000000000000001</SequenceNumber><MessageId>"))));
+
+        service(TOPIC + ".fifo").handle(event("ec2-instance-terminated.json"), false);
+
+        assertEquals("i-0f3a9c1e7b2d45a68", publishParameter("MessageGroupId"));
+        assertEquals("9c2e7f14-3b8d-4a61-b5e0-7d1f4c8a2e93", publishParameter("MessageDeduplicationId"));
+        assertEquals(TOPIC + ".fifo", publishParameter("TopicArn"));
+    }
+}
