@@ -55,7 +55,7 @@ start() {
   echo "$pid" >"$state_dir/pid"
   echo "$port" >"$state_dir/port"
   for _ in $(seq 1 100); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:$port/moto-api/data.json" 2>/dev/null; then
+    if curl -fsS -o /dev/null "http://127.0.0.1:$port/moto-api/" 2>/dev/null; then
       break
     fi
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -63,7 +63,7 @@ start() {
     fi
     sleep 0.2
   done
-  curl -fsS -o /dev/null "http://127.0.0.1:$port/moto-api/data.json" || { say "server did not answer on port $port"; exit 1; }
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/moto-api/" || { say "server did not answer on port $port"; exit 1; }
   # Lambda Invoke without Docker (the tests record invocations in their own front; see docs/LOCAL-RUN.md).
   curl -fsS -o /dev/null -X POST "http://127.0.0.1:$port/moto-api/config" -d '{"lambda": {"use_docker": false}}'
   if [[ -n "$watch_pid" ]]; then

@@ -170,6 +170,18 @@ public final class AwsFront implements AutoCloseable {
         public ResponseDefinition transform(ServeEvent event) {
             String which = event.getTransformerParameters().getString(EMULATE);
             LoggedRequest request = event.getRequest();
+            try {
+                return emulate(which, request);
+            } catch (RuntimeException e) {
+                // Say loudly where the emulation broke: a bare 500 would only look like an AWS outage.
+                java.io.StringWriter trace = new java.io.StringWriter();
+                e.printStackTrace(new java.io.PrintWriter(trace));
+                System.err.println("AwsFront: emulating " + which + " failed: " + trace);
+                return InstanceRefreshEmulator.error(500, "TestFrontError", "emulating " + which + " failed: " + e);
+            }
+        }
+
+        private ResponseDefinition emulate(String which, LoggedRequest request) {
             return switch (which) {
                 case "CreateLaunchTemplate" -> launchTemplates.createTemplate(request);
                 case "CreateLaunchTemplateVersion" -> launchTemplates.createVersion(request);

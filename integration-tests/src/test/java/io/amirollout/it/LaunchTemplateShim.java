@@ -64,7 +64,8 @@ final class LaunchTemplateShim {
 
     synchronized ResponseDefinition createVersion(Request request) {
         Map<String, String> params = QueryForm.parse(request.getBodyAsString());
-        String templateId = params.getOrDefault("LaunchTemplateId", idsByName.get(params.get("LaunchTemplateName")));
+        String templateId = params.containsKey("LaunchTemplateId") ? params.get("LaunchTemplateId")
+                : params.containsKey("LaunchTemplateName") ? idsByName.get(params.get("LaunchTemplateName")) : null;
         String token = params.get("ClientToken");
         String tokenKey = templateId + "|" + token;
         if (token != null && answersByToken.containsKey(tokenKey)) {

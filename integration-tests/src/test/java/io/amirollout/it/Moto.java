@@ -57,7 +57,7 @@ public final class Moto {
         }
         URI uri = URI.create(value.trim().replaceAll("/+$", ""));
         try {
-            HttpResponse<Void> answer = HTTP.send(HttpRequest.newBuilder(uri.resolve("/moto-api/data.json"))
+            HttpResponse<Void> answer = HTTP.send(HttpRequest.newBuilder(uri.resolve("/moto-api/"))
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding());
             if (answer.statusCode() != 200) {
                 throw new IllegalStateException("moto at " + uri + " answered " + answer.statusCode() + ": " + HOW_TO_START);
