@@ -3,6 +3,7 @@ package io.amirollout.refresh;
 import io.amirollout.shared.Log;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DescribeImagesRequest;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.ImageState;
@@ -36,15 +37,26 @@ public final class TrustedImageFinder {
      * comes back empty rather than as an error.
      */
     public Optional<Image> byId(String imageId) {
-        return ec2.describeImagesPaginator(DescribeImagesRequest.builder()
-                        .imageIds(imageId)
-                        .owners(trustedOwners)
-                        .includeDeprecated(true)
-                        .build())
-                .images().stream()
-                .filter(i -> imageId.equals(i.imageId()))
-                .filter(this::trusted)
-                .findFirst();
+        try {
+            return ec2.describeImagesPaginator(DescribeImagesRequest.builder()
+                            .imageIds(imageId)
+                            .owners(trustedOwners)
+                            .includeDeprecated(true)
+                            .build())
+                    .images().stream()
+                    .filter(i -> imageId.equals(i.imageId()))
+                    .filter(this::trusted)
+                    .findFirst();
+        } catch (Ec2Exception e) {
+            // An id that does not exist (any more) is an error, not an empty answer, for EC2:
+            // InvalidAMIID.NotFound / .Malformed / .Unavailable. For us it is simply "not a trusted AMI".
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            if (code != null && code.startsWith("InvalidAMIID")) {
+                Log.info("AMI not found", "imageId", imageId, "errorCode", code);
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /**

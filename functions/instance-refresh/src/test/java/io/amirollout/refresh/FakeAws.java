@@ -237,6 +237,15 @@ final class FakeAws {
     }
 
     private DescribeImagesResponse describeImages(DescribeImagesRequest request) {
+        for (String id : request.imageIds()) {
+            if (images.stream().noneMatch(i -> i.imageId().equals(id))) {
+                // What EC2 answers for an id that does not exist (e.g. deregistered long ago).
+                throw software.amazon.awssdk.services.ec2.model.Ec2Exception.builder()
+                        .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                .errorCode("InvalidAMIID.NotFound").errorMessage("The image id '[" + id + "]' does not exist").build())
+                        .statusCode(400).build();
+            }
+        }
         List<Image> result = images.stream()
                 .filter(i -> request.imageIds().isEmpty() || request.imageIds().contains(i.imageId()))
                 .filter(i -> ignoreOwners || request.owners().isEmpty() || request.owners().contains(i.ownerId()))

@@ -391,6 +391,17 @@ class InstanceRefreshServiceTest {
     }
 
     @Test
+    void anAmiThatDoesNotExistIsRefusedNotFailed() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+
+        GroupResult group = only(service().release(release("ami-0ffffffffffffffff", false)));
+
+        assertEquals(GroupOutcome.SKIPPED, group.outcome());
+        assertTrue(group.reason().contains("does not exist in eu-west-1"), group.reason());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    @Test
     void anAmiThatIsNotAvailableIsRefused() {
         aws.image("ami-0ccccccccccccccc0", TRUSTED, IMAGE + " 2026-11-30", "2026-11-30T10:00:00.000Z",
                 ArchitectureValues.X86_64, ImageState.PENDING);
