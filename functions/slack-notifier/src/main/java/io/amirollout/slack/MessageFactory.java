@@ -81,11 +81,15 @@ public final class MessageFactory {
             List<SlackMessage> messages = new ArrayList<>();
             for (int i = 0; i < sns.getRecords().size(); i++) {
                 String timestamp = Json.text(event.get("Records").get(i).path("Sns"), "Timestamp");
-                messages.add(fromSnsRecord(sns.getRecords().get(i).getSNS(), timestamp));
+                SNSEvent.SNS record = sns.getRecords().get(i).getSNS();
+                SlackMessage message = fromSnsRecord(record, timestamp);
+                messages.add(record.getMessageId() == null ? message : message.withDeliveryKey("sns:" + record.getMessageId()));
             }
             return messages;
         }
-        return List.of(fromJson(event, null));
+        SlackMessage message = fromJson(event, null);
+        String eventId = EventBridgeEvent.looksLike(event) ? Json.text(event, "id") : null;
+        return List.of(eventId == null ? message : message.withDeliveryKey("event:" + eventId));
     }
 
     /** A JSON document that arrived directly or as an SNS message. */

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * What the invocation did, written as the function's JSON result.
  *
- * @param status   DELIVERED (every message posted), DRY_RUN (built, not posted) or FAILED
+ * @param status   DELIVERED (every message posted or already posted), DRY_RUN (built, not posted) or FAILED
  * @param dryRun   whether this was a dry run
  * @param messages one entry per message
  * @param error    why nothing could be done (bad input), else null
@@ -16,7 +16,8 @@ public record NotifyResult(String status, boolean dryRun, List<MessageOutcome> m
      * @param source     where the message came from
      * @param title      its header
      * @param severity   INFO / SUCCESS / WARNING / ERROR
-     * @param outcome    DELIVERED, DRY_RUN, PERMANENT_FAILURE, TRANSIENT_FAILURE or WEBHOOK_UNAVAILABLE
+     * @param outcome    DELIVERED, DUPLICATE (this container already posted the same delivery), DRY_RUN,
+     *                   PERMANENT_FAILURE, TRANSIENT_FAILURE or WEBHOOK_UNAVAILABLE
      * @param attempts   HTTP requests made
      * @param httpStatus Slack's last HTTP status
      * @param slackError Slack's error text, or what went wrong

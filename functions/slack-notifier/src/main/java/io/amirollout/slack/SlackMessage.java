@@ -21,10 +21,12 @@ import java.util.List;
  * @param correlationId the id that ties the message to logs and other notices (may be null)
  * @param time          when it happened, as the event said (may be null)
  * @param fallback      the top-level text: what a phone notification shows
+ * @param deliveryKey   the id of the delivery that carried it (SNS MessageId, EventBridge event id), used to
+ *                      skip a duplicate delivery; null when there is none (direct invocation)
  */
 public record SlackMessage(String title, Severity severity, String summary, List<Field> fields, String reason,
                            String excerpt, List<Link> links, String source, String correlationId, String time,
-                           String fallback) {
+                           String fallback, String deliveryKey) {
 
     public record Field(String label, String value) {
     }
@@ -35,6 +37,12 @@ public record SlackMessage(String title, Severity severity, String summary, List
     public SlackMessage {
         fields = List.copyOf(fields);
         links = List.copyOf(links);
+    }
+
+    /** This message, marked with the id of the delivery that carried it. */
+    public SlackMessage withDeliveryKey(String key) {
+        return new SlackMessage(title, severity, summary, fields, reason, excerpt, links, source, correlationId, time,
+                fallback, key);
     }
 
     public static Builder builder(String title, Severity severity) {
@@ -115,7 +123,7 @@ public record SlackMessage(String title, Severity severity, String summary, List
 
         public SlackMessage build() {
             return new SlackMessage(title, severity, summary, fields, reason, excerpt, links, source, correlationId,
-                    time, fallback == null ? title : fallback);
+                    time, fallback == null ? title : fallback, null);
         }
     }
 }

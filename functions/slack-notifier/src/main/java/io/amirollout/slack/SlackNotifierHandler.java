@@ -47,7 +47,7 @@ public final class SlackNotifierHandler implements RequestStreamHandler {
         SlackWebhookClient client = new SlackWebhookClient(new JdkWebhookTransport(config.slackTimeout()),
                 Sleeper.threadSleep(), config.slackTimeout(), () -> ThreadLocalRandom.current().nextDouble());
         return new SlackNotifierService(new MessageFactory(new ConsoleLinks(config.consoleBaseUrl())), webhook, client,
-                config.dryRun());
+                config.dryRun(), Clock.systemUTC());
     }
 
     @Override
@@ -63,7 +63,7 @@ public final class SlackNotifierHandler implements RequestStreamHandler {
         }
         NotifyResult result = service.handle(event, () -> context.getRemainingTimeInMillis());
         if (result.retryable()) {
-            long failed = result.messages().stream().filter(m -> !m.outcome().equals("DELIVERED")).count();
+            long failed = result.messages().stream().filter(m -> !SlackNotifierService.DELIVERED_OUTCOMES.contains(m.outcome())).count();
             String message = failed + " of " + result.messages().size()
                     + " Slack message(s) not delivered for now; failing the invocation so Lambda retries it";
             Log.error(message, "outcomes", result.messages());

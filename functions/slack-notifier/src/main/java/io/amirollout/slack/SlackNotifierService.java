@@ -7,6 +7,7 @@ import io.amirollout.shared.Json;
 import io.amirollout.shared.Log;
 
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -19,16 +20,26 @@ import java.util.function.LongSupplier;
  */
 public final class SlackNotifierService {
 
+    /** Outcomes that count as done: posted, already posted by an earlier delivery, or a dry run. */
+    static final java.util.Set<String> DELIVERED_OUTCOMES = java.util.Set.of("DELIVERED", "DUPLICATE", "DRY_RUN");
+
     private final MessageFactory factory;
     private final CachedWebhookUrl webhook;
     private final SlackWebhookClient client;
     private final boolean dryRunConfigured;
+    private final RecentDeliveries recent;
 
     public SlackNotifierService(MessageFactory factory, CachedWebhookUrl webhook, SlackWebhookClient client, boolean dryRun) {
+        this(factory, webhook, client, dryRun, Clock.systemUTC());
+    }
+
+    public SlackNotifierService(MessageFactory factory, CachedWebhookUrl webhook, SlackWebhookClient client, boolean dryRun,
+                                Clock clock) {
         this.factory = factory;
         this.webhook = webhook;
         this.client = client;
         this.dryRunConfigured = dryRun;
+        this.recent = new RecentDeliveries(clock);
     }
 
     public NotifyResult handle(JsonNode event, LongSupplier remainingMillis) {
@@ -47,7 +58,7 @@ public final class SlackNotifierService {
             }
             outcomes.add(post(message, dryRun, remainingMillis));
         }
-        boolean allDelivered = outcomes.stream().allMatch(o -> o.outcome().equals("DELIVERED") || o.outcome().equals("DRY_RUN"));
+        boolean allDelivered = outcomes.stream().allMatch(o -> DELIVERED_OUTCOMES.contains(o.outcome()));
         String status = !allDelivered ? "FAILED" : dryRun ? "DRY_RUN" : "DELIVERED";
         return new NotifyResult(status, dryRun, outcomes, null);
     }
@@ -62,6 +73,12 @@ public final class SlackNotifierService {
                     "payloadChars", json.length());
             return outcome(message, new DeliveryResult(DeliveryResult.Outcome.DRY_RUN, 0, null, null));
         }
+        if (recent.contains(message.deliveryKey())) {
+            Log.info("already posted by an earlier delivery of the same event; skipped", "deliveryKey", message.deliveryKey(),
+                    "title", message.title());
+            return new NotifyResult.MessageOutcome(message.source(), message.title(), message.severity().name(),
+                    "DUPLICATE", 0, null, null);
+        }
         URI url;
         try {
             url = webhook.get();
@@ -72,6 +89,7 @@ public final class SlackNotifierService {
         }
         DeliveryResult result = client.post(url, json, remainingMillis);
         if (result.outcome() == DeliveryResult.Outcome.DELIVERED) {
+            recent.add(message.deliveryKey());
             Log.info("posted to Slack", "title", message.title(), "severity", message.severity().name(),
                     "attempts", result.attempts());
         } else if (result.httpStatus() != null && (result.httpStatus() == 403 || result.httpStatus() == 404 || result.httpStatus() == 410)) {

@@ -97,7 +97,7 @@ class SlackNotifierHandlerTest {
     private SlackNotifierHandler handler(boolean dryRun, WebhookSource source) {
         SlackNotifierService service = new SlackNotifierService(new MessageFactory(new ConsoleLinks("https://console.aws.amazon.com")),
                 new CachedWebhookUrl(source, Duration.ofSeconds(300), clock),
-                new SlackWebhookClient(slack, sleeper, Duration.ofSeconds(5), () -> 0.5), dryRun);
+                new SlackWebhookClient(slack, sleeper, Duration.ofSeconds(5), () -> 0.5), dryRun, clock);
         return new SlackNotifierHandler(service);
     }
 
@@ -286,6 +286,51 @@ class SlackNotifierHandlerTest {
         assertTrue(slack.requests.isEmpty());
     }
 
+    // ---------------------------------------------------------------- duplicate deliveries
+
+    @Test
+    void aDuplicateDeliveryIsPostedOnce() {
+        SlackNotifierHandler handler = handler(false);
+        invoke(handler, TestFiles.stream(EVENTS + "sns-notice-rollback-started.json"));
+        JsonNode second = invoke(handler, TestFiles.stream(EVENTS + "sns-notice-rollback-started.json"));
+        assertEquals("DELIVERED", second.get("status").asText());
+        assertEquals("DUPLICATE", second.get("messages").get(0).get("outcome").asText());
+        assertEquals(1, slack.requests.size());
+
+        invoke(handler, TestFiles.stream(EVENTS + "asg-instance-refresh-rollback-started.json"));
+        invoke(handler, TestFiles.stream(EVENTS + "asg-instance-refresh-rollback-started.json"));
+        assertEquals(2, slack.requests.size());
+    }
+
+    @Test
+    void duplicatesAreForgottenAfterAnHour() {
+        SlackNotifierHandler handler = handler(false);
+        invoke(handler, TestFiles.stream(EVENTS + "asg-instance-refresh-started.json"));
+        clock.advance(RecentDeliveries.MAX_AGE.plusSeconds(1));
+        invoke(handler, TestFiles.stream(EVENTS + "asg-instance-refresh-started.json"));
+        assertEquals(2, slack.requests.size());
+    }
+
+    @Test
+    void aDeliveryThatFailedIsPostedWhenLambdaRetriesIt() {
+        slack = new ScriptedTransport(status(503, ""), status(503, ""), status(503, ""), status(503, ""), status(503, ""), status(200, "ok"));
+        SlackNotifierHandler handler = handler(false);
+        assertThrows(SlackDeliveryException.class, () -> handler.handleRequest(
+                TestFiles.stream(EVENTS + "sns-notice-refresh-failed.json"), new ByteArrayOutputStream(), context));
+        context.remainingMillis(30_000);
+        JsonNode retry = invoke(handler, TestFiles.stream(EVENTS + "sns-notice-refresh-failed.json"));
+        assertEquals("DELIVERED", retry.get("messages").get(0).get("outcome").asText());
+        assertEquals(6, slack.requests.size());
+    }
+
+    @Test
+    void directInvocationsHaveNoIdAndAreAlwaysPosted() {
+        SlackNotifierHandler handler = handler(false);
+        invoke(handler, TestFiles.stream(EVENTS + "unknown-json.json"));
+        invoke(handler, TestFiles.stream(EVENTS + "unknown-json.json"));
+        assertEquals(2, slack.requests.size());
+    }
+
     // ---------------------------------------------------------------- webhook URL cache
 
     @Test
@@ -296,7 +341,7 @@ class SlackNotifierHandlerTest {
         verify(secrets, times(1)).getSecretValue(any(GetSecretValueRequest.class));
 
         clock.advance(Duration.ofSeconds(301));
-        invoke(handler, TestFiles.stream(EVENTS + "asg-instance-refresh-succeeded.json"));
+        invoke(handler, TestFiles.stream(EVENTS + "asg-instance-refresh-failed.json"));
         verify(secrets, times(2)).getSecretValue(any(GetSecretValueRequest.class));
         assertEquals(3, slack.requests.size());
         IamActions.assertListed("iam-actions.txt", Map.of("secretsmanager", secrets));
