@@ -121,6 +121,100 @@ class EventSamplesTest {
                 "functions/" + function + "/README.md names the sample " + file.getFileName());
     }
 
+    /**
+     * Every trigger the template wires to a function has a sample in its events/ folder: each
+     * EventBridge detail-type of its rules, "Scheduled Event" for a schedule, an SNS record for a
+     * topic subscription, an alarm-action payload for an alarm that invokes it, and a direct
+     * payload for instance-refresh (invoked across accounts by cross-account-invoker).
+     */
+    @Test
+    void everyTriggerInTheTemplateHasASample() throws IOException {
+        Template template = Template.load();
+        List<String> missing = new java.util.ArrayList<>();
+        for (String functionId : template.functionIds()) {
+            String folder = template.folder(functionId);
+            List<JsonNode> samples = new java.util.ArrayList<>();
+            try (Stream<Path> files = Files.list(Template.ROOT.resolve("events").resolve(folder))) {
+                for (Path file : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+                    samples.add(JSON.readTree(file.toFile()));
+                }
+            }
+            Set<String> detailTypes = samples.stream().filter(j -> j.has("detail-type"))
+                    .map(j -> j.get("detail-type").asText()).collect(Collectors.toSet());
+            Object events = template.properties(functionId).get("Events");
+            for (Object raw : events == null ? List.of() : Template.map(events).values()) {
+                java.util.Map<String, Object> event = Template.map(raw);
+                java.util.Map<String, Object> properties = Template.map(event.getOrDefault("Properties", java.util.Map.of()));
+                switch (String.valueOf(event.get("Type"))) {
+                    case "EventBridgeRule", "CloudWatchEvent" -> {
+                        for (String detailType : detailTypes(properties.get("Pattern"))) {
+                            if (!detailTypes.contains(detailType)) {
+                                missing.add(folder + ": '" + detailType + "'");
+                            }
+                        }
+                    }
+                    case "Schedule", "ScheduleV2" -> {
+                        if (!detailTypes.contains("Scheduled Event")) {
+                            missing.add(folder + ": 'Scheduled Event'");
+                        }
+                    }
+                    case "SNS" -> {
+                        if (samples.stream().noneMatch(j -> "aws:sns".equals(j.path("Records").path(0).path("EventSource").asText()))) {
+                            missing.add(folder + ": an SNS record");
+                        }
+                    }
+                    default -> missing.add(folder + ": no sample rule for event type " + event.get("Type"));
+                }
+            }
+        }
+        // Alarms whose action invokes a function directly.
+        template.resources().forEach((id, raw) -> {
+            if ("AWS::CloudWatch::Alarm".equals(Template.map(raw).get("Type"))) {
+                String actions = String.valueOf(template.properties(id).get("AlarmActions"));
+                for (String functionId : template.functionIds()) {
+                    if (actions.contains(functionId)) {
+                        if (!hasSample(template.folder(functionId), j -> j.has("alarmData"))) {
+                            missing.add(template.folder(functionId) + ": an alarm-action payload (alarmData)");
+                        }
+                    }
+                }
+            }
+        });
+        // instance-refresh is invoked directly with an ImageReleased payload.
+        if (!hasSample("instance-refresh", j -> j.has("image") && j.has("amis"))) {
+            missing.add("instance-refresh: an ImageReleased payload");
+        }
+        assertEquals(List.of(), missing, "triggers in template.yaml without a sample in events/");
+    }
+
+    private static boolean hasSample(String folder, java.util.function.Predicate<JsonNode> shape) {
+        try (Stream<Path> files = Files.list(Template.ROOT.resolve("events").resolve(folder))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+                if (shape.test(JSON.readTree(file.toFile()))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** detail-type values of an EventBridge pattern, including those inside $or branches. */
+    private static Set<String> detailTypes(Object pattern) {
+        Set<String> types = new TreeSet<>();
+        if (pattern instanceof java.util.Map<?, ?> map) {
+            Object direct = map.get("detail-type");
+            if (direct instanceof List<?> list) {
+                list.forEach(t -> types.add(String.valueOf(t)));
+            }
+            if (map.get("$or") instanceof List<?> branches) {
+                branches.forEach(b -> types.addAll(detailTypes(b)));
+            }
+        }
+        return types;
+    }
+
     static List<Path> all() throws IOException {
         return samples().toList();
     }
