@@ -219,7 +219,7 @@ public final class RollbackService {
             // The refresh ended between our read and the rollback: decide again on its final status.
             if (mayRetry) {
                 Log.info("the refresh is no longer active; deciding again", "autoScalingGroup", name);
-                return undo(alarm, group, false, false);
+                return undo(alarm, group, dryRun, false);
             }
             return GroupResult.failed(name, "AWS found no active refresh to roll back: " + describe(e));
         }
@@ -297,7 +297,7 @@ public final class RollbackService {
             // Someone (perhaps a concurrent delivery of this same alarm) started a refresh since we looked.
             if (mayRetry) {
                 Log.info("a refresh started meanwhile; deciding again", "autoScalingGroup", name);
-                return undo(alarm, group, false, false);
+                return undo(alarm, group, dryRun, false);
             }
             return GroupResult.failed(name, "another instance refresh is in progress: " + describe(e));
         }
