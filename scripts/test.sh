@@ -50,9 +50,9 @@ fi
 sam_cli_version=1.170.0
 cfn_lint_version=1.58.0
 venv=.venv/sam
-if [[ ! -x "$venv/bin/sam" ]] \
-   || ! "$venv/bin/python" -m pip show aws-sam-cli 2>/dev/null | grep -qx "Version: $sam_cli_version" \
-   || ! "$venv/bin/python" -m pip show cfn-lint 2>/dev/null | grep -qx "Version: $cfn_lint_version"; then
+installed_version() { "$venv/bin/python" -m pip show "$1" 2>/dev/null | sed -n 's/^Version: //p'; }
+if [[ ! -x "$venv/bin/sam" || "$(installed_version aws-sam-cli)" != "$sam_cli_version" \
+      || "$(installed_version cfn-lint)" != "$cfn_lint_version" ]]; then
   echo "installing aws-sam-cli==$sam_cli_version cfn-lint==$cfn_lint_version into $venv"
   python3 -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
