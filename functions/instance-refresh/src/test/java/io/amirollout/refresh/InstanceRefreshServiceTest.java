@@ -9,6 +9,7 @@ import io.amirollout.shared.RolloutTags;
 import io.amirollout.shared.Severity;
 import io.amirollout.shared.testing.IamActions;
 import io.amirollout.shared.testing.RecordingPublisher;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.mockito.InOrder;
@@ -44,6 +45,12 @@ class InstanceRefreshServiceTest {
 
     private final FakeAws aws = new FakeAws().standardImages();
     private final RecordingPublisher notices = new RecordingPublisher();
+
+    /** Whatever path a test took, every AWS action it called is in iam-actions.txt. */
+    @AfterEach
+    void everyCallIsAListedIamAction() {
+        IamActions.assertListed("iam-actions.txt", Map.of("ec2", aws.ec2, "autoscaling", aws.autoScaling));
+    }
 
     private InstanceRefreshService service(Instant now, String... env) {
         Map<String, String> vars = new HashMap<>();
