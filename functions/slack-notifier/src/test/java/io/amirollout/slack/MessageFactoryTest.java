@@ -191,7 +191,7 @@ class MessageFactoryTest {
                 "EC2 Auto Scaling Instance Refresh Rollback Started", "EC2 Auto Scaling Instance Refresh Rollback Succeeded",
                 "EC2 Auto Scaling Instance Refresh Rollback Failed", "EC2 Auto Scaling Instance Refresh Started Baking");
         assertEquals(documented.stream().sorted().toList(),
-                java.util.Arrays.stream(MessageFactory.RefreshEvent.values()).map(MessageFactory.RefreshEvent::detailType).sorted().toList());
+                java.util.Arrays.stream(AwsEventMessages.RefreshEvent.values()).map(AwsEventMessages.RefreshEvent::detailType).sorted().toList());
     }
 
     @Test
