@@ -29,13 +29,19 @@ public final class TopicQueue {
 
     /** Creates {@code name} topic and {@code name-listener} queue, subscribed (SNS envelope, not raw). */
     public static TopicQueue create(String name) {
+        return create(name, null);
+    }
+
+    /** Same, the subscription filtered by an SNS filter policy on message attributes (null: none). */
+    public static TopicQueue create(String name, String filterPolicy) {
         SnsClient sns = Moto.client(SnsClient.builder());
         SqsClient sqs = Moto.client(SqsClient.builder());
         String topicArn = sns.createTopic(r -> r.name(name)).topicArn();
         String queueUrl = sqs.createQueue(r -> r.queueName(name + "-listener")).queueUrl();
         String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
-        sns.subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
+        sns.subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn)
+                .attributes(filterPolicy == null ? Map.of() : Map.of("FilterPolicy", filterPolicy)));
         return new TopicQueue(sqs, topicArn, queueUrl);
     }
 
