@@ -116,7 +116,7 @@ class EventSamplesTest {
         String function = folder.getFileName().toString();
         Path readme = Template.ROOT.resolve("functions").resolve(function).resolve("README.md");
         assertTrue(Files.exists(readme), readme + " exists");
-        String text = Files.readString(readme);
+        String text = expandBraces(Files.readString(readme));
         assertTrue(text.contains(file.getFileName().toString()),
                 "functions/" + function + "/README.md names the sample " + file.getFileName());
     }
@@ -213,6 +213,26 @@ class EventSamplesTest {
             }
         }
         return types;
+    }
+
+    /** Spells out shell-style brace lists, as READMEs write them: {@code a-{b,c}.json} -> {@code a-b.json a-c.json}. */
+    static String expandBraces(String text) {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("([\\w.-]*)\\{([\\w.,-]+)}([\\w.-]*)").matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            StringBuilder expanded = new StringBuilder();
+            for (String item : matcher.group(2).split(",")) {
+                expanded.append(matcher.group(1)).append(item).append(matcher.group(3)).append(' ');
+            }
+            matcher.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(expanded.toString()));
+        }
+        matcher.appendTail(out);
+        return out.toString();
+    }
+
+    @Test
+    void braceListsInReadmesAreSpelledOut() {
+        assertEquals("x-a.json x-b.json  and y.json", expandBraces("x-{a,b}.json and y.json"));
     }
 
     static List<Path> all() throws IOException {
