@@ -140,12 +140,30 @@ class IamPolicyDriftTest {
                     .anyMatch(a -> a.startsWith("autoscaling:") && !a.startsWith("autoscaling:Describe"));
             if (writes && "Allow".equals(statement.get("Effect"))) {
                 String condition = String.valueOf(statement.get("Condition"));
-                if (!condition.matches(".*(autoscaling|aws):ResourceTag/ami-rollout:enabled=true.*")) {
+                String resource = String.valueOf(statement.get("Resource"));
+                // Either opted in by tag, or named one by one in TargetAutoScalingGroups.
+                boolean byName = resource.contains("Ref=TargetAutoScalingGroups") && !resource.contains("autoScalingGroupName/*");
+                if (!byName && !condition.matches(".*(autoscaling|aws):ResourceTag/ami-rollout:enabled=true.*")) {
                     problems.add(statement.get("Sid") + " " + statement.get("Condition"));
                 }
             }
         }
-        assertEquals(List.of(), problems, function + ": Auto Scaling writes without the ami-rollout:enabled=true condition");
+        assertEquals(List.of(), problems, function + ": Auto Scaling writes neither on opted-in groups (ami-rollout:enabled=true) nor on named groups");
+    }
+
+    @Test
+    void namedGroupsResolveToOneGroupArnEach() {
+        Resolver workload = new Resolver(template, Map.of("StackRole", "workload", "OrganizationId", "o-abcdef1234",
+                "InfraAccountId", "999988887777", "TargetAutoScalingGroups", "web-asg,api-asg"));
+        for (String functionId : List.of("InstanceRefreshFunction", "RollbackOnAlarmFunction")) {
+            String policies = String.valueOf(workload.resolve(template.properties(functionId).get("Policies")));
+            assertTrue(policies.contains("Resource=[arn:*:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/web-asg, "
+                    + "arn:*:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/api-asg]"), functionId + ": " + policies);
+        }
+        Resolver none = new Resolver(template, Map.of("StackRole", "workload", "OrganizationId", "o-abcdef1234",
+                "InfraAccountId", "999988887777"));
+        assertTrue(!String.valueOf(none.resolve(template.properties("InstanceRefreshFunction").get("Policies"))).contains("ListedGroups"),
+                "no named-group statement without TargetAutoScalingGroups");
     }
 
     @ParameterizedTest
