@@ -1,0 +1,68 @@
+package io.amirollout.benchmarks.launcher;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Runs in a fresh JVM whose classpath is a function's unpacked zip (classes, then lib/*.jar), as the
+ * Lambda Java runtime would: constructs the handler with its public no-arg constructor (the production
+ * path: reads the environment, builds real SDK clients), invokes it once with an event file, and prints
+ * one machine-readable line the driver waits for:
+ * <pre>@@RESULT constructMs=.. invokeMs=.. vmHwmKb=.. result=&lt;handler output&gt;</pre>
+ * The driver times the process from spawn to that line; the in-process figures are a breakdown.
+ * Usage: ColdStartLauncher &lt;handler class&gt; &lt;event file&gt;
+ */
+public final class ColdStartLauncher {
+
+    private ColdStartLauncher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long mainEntered = System.nanoTime();
+        String handlerClass = args[0];
+        byte[] event = Files.readAllBytes(Path.of(args[1]));
+        PrintStream out = System.out;
+
+        RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass)
+                .getDeclaredConstructor().newInstance();
+        long constructed = System.nanoTime();
+
+        ByteArrayOutputStream result = new ByteArrayOutputStream();
+        String outcome;
+        try (InputStream input = new java.io.ByteArrayInputStream(event)) {
+            handler.handleRequest(input, result, new BenchmarkContext());
+            outcome = result.toString(StandardCharsets.UTF_8).replace('\n', ' ');
+        } catch (RuntimeException e) {
+            // A thrown invocation is still a measured cold start (Lambda would report it as an error).
+            outcome = "THREW " + e.getClass().getName() + ": " + e.getMessage();
+        }
+        long invoked = System.nanoTime();
+
+        out.println("@@RESULT constructMs=" + (constructed - mainEntered) / 1_000_000
+                + " invokeMs=" + (invoked - constructed) / 1_000_000
+                + " vmHwmKb=" + peakRssKb()
+                + " result=" + outcome);
+        out.flush();
+        System.exit(0);
+    }
+
+    /** VmHWM: the peak resident set size of this process so far, as the kernel counts it. */
+    private static long peakRssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (Exception e) {
+            return -1;
+        }
+        return -1;
+    }
+}
