@@ -79,13 +79,18 @@ public final class AwsFront implements AutoCloseable {
         return new AwsFront(Moto.endpoint());
     }
 
+    /** The server's URL on 127.0.0.1 (WireMock's baseUrl says localhost, which may resolve to ::1 first). */
+    public static String loopback(WireMockServer server) {
+        return "http://127.0.0.1:" + server.port();
+    }
+
     public URI endpoint() {
-        return URI.create(server.baseUrl());
+        return URI.create(loopback(server));
     }
 
     /** Points every SDK client built from now on without an explicit endpoint (the functions') here. */
     public AwsFront routeFunctionsHere() {
-        System.setProperty("aws.endpointUrl", server.baseUrl());
+        System.setProperty("aws.endpointUrl", loopback(server));
         return this;
     }
 
@@ -155,7 +160,7 @@ public final class AwsFront implements AutoCloseable {
 
     @Override
     public void close() {
-        String url = server.baseUrl();
+        String url = loopback(server);
         server.stop();
         if (url.equals(System.getProperty("aws.endpointUrl"))) {
             System.clearProperty("aws.endpointUrl");

@@ -34,8 +34,13 @@ public final class TopicQueue {
 
     /** Same, the subscription filtered by an SNS filter policy on message attributes (null: none). */
     public static TopicQueue create(String name, String filterPolicy) {
-        SnsClient sns = Moto.client(SnsClient.builder());
-        SqsClient sqs = Moto.client(SqsClient.builder());
+        return create(name, filterPolicy, null);
+    }
+
+    /** Same, in another account of moto (null: the default account). */
+    public static TopicQueue create(String name, String filterPolicy, String accountId) {
+        SnsClient sns = Moto.client(SnsClient.builder(), accountId, Moto.REGION);
+        SqsClient sqs = Moto.client(SqsClient.builder(), accountId, Moto.REGION);
         String topicArn = sns.createTopic(r -> r.name(name)).topicArn();
         String queueUrl = sqs.createQueue(r -> r.queueName(name + "-listener")).queueUrl();
         String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))

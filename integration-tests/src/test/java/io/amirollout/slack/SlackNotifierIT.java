@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.amirollout.it.AwsFront;
 import io.amirollout.it.Moto;
 import io.amirollout.it.MotoScenario;
 import io.amirollout.it.TopicQueue;
@@ -54,7 +55,7 @@ class SlackNotifierIT extends MotoScenario {
         slack.start();
         slack.stubFor(post(urlPathEqualTo(WEBHOOK_PATH)).willReturn(aResponse().withStatus(200).withBody("ok")));
         Moto.client(SecretsManagerClient.builder()).createSecret(r -> r.name(SECRET)
-                .secretString("{\"webhookUrl\":\"" + slack.baseUrl() + WEBHOOK_PATH + "\"}"));
+                .secretString("{\"webhookUrl\":\"" + AwsFront.loopback(slack) + WEBHOOK_PATH + "\"}"));
         notices = TopicQueue.create("ami-rollout-notices");
         handler = new SlackNotifierHandler(SlackNotifierHandler.create(SlackNotifierConfig.from(Env.of(Map.of(
                 SlackNotifierConfig.SECRET_ID, SECRET)))));
