@@ -45,7 +45,8 @@ public final class AwsClients {
         return configure(builder, region).credentialsProvider(credentials).build();
     }
 
-    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder, Region region) {
+    /** Package-private: {@link SnapStartPriming#offlineClient} starts from the same configuration. */
+    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder, Region region) {
         return builder
                 .httpClient(HTTP)
                 .region(region)
