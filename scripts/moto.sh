@@ -21,13 +21,28 @@ amis="$PWD/integration-tests/moto/amis.json"
 
 say() { echo "moto: $*" >&2; }
 
+# The Python that runs moto: the venv's, or (where python3-venv is missing) python3 with a --target dir.
+python_cmd() {
+  if [[ -x "$venv/bin/python" ]]; then echo "$venv/bin/python"; else echo python3; fi
+}
+
+installed() {
+  PYTHONPATH="$venv/site" "$(python_cmd)" -c "import moto,sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null
+}
+
 install() {
-  if [[ -x "$venv/bin/moto_server" ]] && "$venv/bin/python" -c "import moto,sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
+  if installed; then
     return
   fi
   say "installing moto[server]==$MOTO_VERSION into $venv (one minute, once)"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION" >&2
+  if python3 -m venv "$venv" >/dev/null 2>&1; then
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION" >&2
+  else
+    say "python3 -m venv is not available here; installing with pip --target $venv/site instead"
+    rm -rf "$venv" && mkdir -p "$venv"
+    python3 -m pip install --quiet --disable-pip-version-check --target "$venv/site" "moto[server]==$MOTO_VERSION" >&2
+  fi
+  installed || { say "moto $MOTO_VERSION is still not importable after installing"; exit 1; }
 }
 
 endpoint() {
@@ -49,8 +64,8 @@ start() {
   mkdir -p "$state_dir"
   # A free port: bind to port 0 and let the kernel choose (tiny race, acceptable on loopback).
   local port
-  port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-  MOTO_AMIS_PATH="$amis" nohup "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$state_dir/server.log" 2>&1 &
+  port=$("$(python_cmd)" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  MOTO_AMIS_PATH="$amis" PYTHONPATH="$venv/site" nohup "$(python_cmd)" -m moto.server -H 127.0.0.1 -p "$port" >"$state_dir/server.log" 2>&1 &
   local pid=$!
   echo "$pid" >"$state_dir/pid"
   echo "$port" >"$state_dir/port"
