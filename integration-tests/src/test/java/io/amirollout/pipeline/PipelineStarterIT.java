@@ -116,6 +116,19 @@ class PipelineStarterIT extends MotoScenario {
         assertEquals(0, front.requests().stream().filter(r -> r.getUrl().startsWith("/StartImagePipelineExecution")).count());
     }
 
+    @Test
+    void aMissingPipelineIsReportedWithImageBuildersReason() {
+        front.imageBuilder().reset(); // the pipeline does not exist
+
+        JsonNode result = invoke(objectCreated(upload("#!/bin/bash\necho\n"), 17));
+
+        JsonNode outcome = result.get("outcomes").get(0);
+        assertEquals("FAILED", outcome.get("status").asText(), result.toString());
+        assertEquals("ResourceNotFoundException", outcome.get("errorCode").asText(), result.toString());
+        JsonNode notice = notices.drainMessages().get(0);
+        assertEquals("PIPELINE_START_FAILED", notice.get("kind").asText());
+    }
+
     private PutObjectResponse upload(String script) {
         PutObjectResponse put = s3.putObject(r -> r.bucket(BUCKET).key(KEY), RequestBody.fromString(script));
         assertNotNull(put.versionId(), "the bucket is versioned in moto");

@@ -178,6 +178,29 @@ class InstanceRefreshIT extends MotoScenario {
     }
 
     @Test
+    void aDryRunDecidesEverythingAndOnlyReads() {
+        Map<String, List<LaunchTemplateVersion>> versionsBefore = allVersions();
+        Map<String, AutoScalingGroup> groupsBefore = allGroups();
+        int seeding = front.queryActions().size();
+
+        JsonNode result = invoke(release(Workload.NEW_AMI).replace("\"dryRun\":false", "\"dryRun\":true"));
+
+        assertTrue(result.get("dryRun").asBoolean(), result.toString());
+        Map<String, JsonNode> byGroup = byGroup(result);
+        for (String name : Workload.STARTING) {
+            assertEquals("STARTED", byGroup.get(name).get("outcome").asText(), name + ": " + byGroup.get(name));
+            assertTrue(byGroup.get(name).get("reason").asText().startsWith("dry run"), byGroup.get(name).toString());
+        }
+        assertEquals(versionsBefore, allVersions());
+        assertEquals(groupsBefore, allGroups());
+        List<String> all = front.queryActions();
+        List<String> calls = all.subList(seeding, all.size()).stream().distinct().toList();
+        assertTrue(calls.stream().allMatch(a -> a.startsWith("Describe") || a.equals("Publish")),
+                "a dry run only reads (and tells): " + calls);
+        assertTrue(front.refreshes().refreshes("web-latest").isEmpty());
+    }
+
+    @Test
     void aReleaseNamingTheLookalikeAmiChangesNothing() {
         Map<String, List<LaunchTemplateVersion>> versionsBefore = allVersions();
         Map<String, AutoScalingGroup> groupsBefore = allGroups();
