@@ -39,18 +39,25 @@ public final class CrossAccountInvokerHandler implements RequestStreamHandler {
     }
 
     private static CrossAccountInvokerService production(CrossAccountInvokerConfig config) {
-        // The JDK keeps at most 5 idle keep-alive connections per host (http.maxConnections); with
-        // MAX_CONCURRENCY parallel calls to the same STS endpoint the rest would reconnect (a new TLS
-        // handshake) on every call. Read once, when the first connection is made: set it before that.
-        if (System.getProperty("http.maxConnections") == null) {
-            System.setProperty("http.maxConnections", String.valueOf(Math.max(5, config.maxConcurrency())));
-        }
+        keepConnectionsAlive(config.maxConcurrency());
         // The STS client uses the function's region, i.e. the regional STS endpoint (the SDK's default).
         return new CrossAccountInvokerService(config, AwsClients.build(OrganizationsClient.builder()),
                 AwsClients.build(ImagebuilderClient.builder()), AwsClients.build(StsClient.builder()),
-                LambdaClientFactory.production(),
+                LambdaClientFactory.sharedPerRegion(),
                 SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), config.notificationTopicArn()),
                 Clock.systemUTC());
+    }
+
+    /**
+     * The JDK keeps at most 5 idle keep-alive connections per host ({@code http.maxConnections});
+     * with {@code MAX_CONCURRENCY} parallel calls to the same STS endpoint the others would reconnect
+     * (a new TLS handshake) on every call. The JDK reads the property once, when the first connection
+     * is made, so this runs before any client is used. An explicit setting is left alone.
+     */
+    static void keepConnectionsAlive(int concurrency) {
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", String.valueOf(Math.max(5, concurrency)));
+        }
     }
 
     @Override

@@ -129,12 +129,14 @@ final class FanOut {
             return failed(image, account, region, "payload of " + payload.length
                     + " bytes exceeds Lambda's 1 MB limit for asynchronous invocation", null);
         }
-        try (LambdaClient lambda = lambdas.create(Region.of(region), credentials)) {
+        LambdaClient lambda = lambdas.client(Region.of(region), credentials);
+        try {
             InvokeResponse response = lambda.invoke(r -> r
                     .functionName(config.targetFunctionName())
                     .invocationType(InvocationType.EVENT)
                     .payload(SdkBytes.fromByteArray(payload))
-                    .overrideConfiguration(o -> o.apiCallTimeout(budget.callTimeout())));
+                    // The target account's session signs this request, whatever client carries it.
+                    .overrideConfiguration(o -> o.credentialsProvider(credentials).apiCallTimeout(budget.callTimeout())));
             Integer status = response.statusCode();
             if (status == null || status != 202) {
                 return failed(image, account, region, "Invoke answered HTTP " + status + " instead of 202 Accepted", null);
@@ -144,6 +146,8 @@ final class FanOut {
             String reason = "Invoke " + config.targetFunctionName() + " failed: " + describe(e);
             Log.warn("target failed", "accountId", account, "region", region, "reason", reason);
             return failed(image, account, region, reason, errorCode(e));
+        } finally {
+            lambdas.release(lambda);
         }
     }
 

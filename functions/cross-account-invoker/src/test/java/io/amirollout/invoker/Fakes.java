@@ -77,12 +77,23 @@ final class Fakes {
         final List<Runnable> onInvoke = new CopyOnWriteArrayList<>();
         int statusCode = 202;
 
+        final List<LambdaClient> released = new CopyOnWriteArrayList<>();
+
         @Override
-        public LambdaClient create(Region region, AwsCredentialsProvider credentials) {
+        public void release(LambdaClient client) {
+            released.add(client);
+        }
+
+        /** The client does not know the account: the request's own credentials (as the SDK would sign with) say. */
+        @Override
+        public LambdaClient client(Region region, AwsCredentialsProvider ignored) {
             return new LambdaClient() {
                 @Override
                 public InvokeResponse invoke(InvokeRequest request) {
                     onInvoke.forEach(Runnable::run);
+                    AwsCredentialsProvider credentials = request.overrideConfiguration()
+                            .flatMap(o -> o.credentialsProvider()).orElseThrow(() ->
+                                    new AssertionError("Invoke without per-request credentials"));
                     String account = accountOf(credentials);
                     calls.add(new Call(account, region.id(), request, (AwsSessionCredentials) credentials.resolveCredentials()));
                     RuntimeException failure = failures.getOrDefault(account + "/" + region.id(), failures.get(account));
