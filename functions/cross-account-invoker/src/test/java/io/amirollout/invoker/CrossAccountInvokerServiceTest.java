@@ -307,6 +307,23 @@ class CrossAccountInvokerServiceTest {
     }
 
     @Test
+    void noEligibleAccountIsAWarningNotAFailure() {
+        InvokerResult r = run(service(Map.of("DENY_ACCOUNTS", "444455556666,555566667777,666677778888")),
+                "sns-image-available.json");
+        assertEquals(InvokerResult.Status.FANNED_OUT, r.status());
+        assertEquals(0, r.targets());
+        assertEquals(8, r.skipped(), "four accounts left out, two regions each");
+        assertEquals(Severity.WARNING, completed().severity());
+        verifyNoInteractions(sts);
+    }
+
+    @Test
+    void everySharedClientIsReleasedAfterUse() {
+        run(service(Map.of()), "sns-image-available.json");
+        assertEquals(lambdas.calls.size(), lambdas.released.size());
+    }
+
+    @Test
     void noticeListsAtMostFiftyFailures() {
         List<String> many = IntStream.range(0, 60).mapToObj(i -> String.format("2000000000%02d", i)).toList();
         organizationLists(many.toArray(String[]::new));
