@@ -20,6 +20,5 @@ unset AWS_SESSION_TOKEN AWS_PROFILE
 if [[ "${SKIP_BUILD:-false}" != "true" ]]; then
   echo "building the functions (mvn install, tests skipped; scripts/test.sh runs them)..."
   mvn -q -B install -DskipTests -DskipITs
-  mvn -q -B -pl integration-tests test-compile
 fi
 mvn -q -B -pl integration-tests exec:java -Dmoto.endpoint="$moto_endpoint" -Dverbose="${VERBOSE:-false}"

@@ -241,6 +241,34 @@ class InstanceRefreshIT extends MotoScenario {
         }
     }
 
+    /**
+     * Two groups share one launch template: one on version 1, one on $Latest (also version 1). The
+     * version made for the first group must not silently become what the $Latest group launches:
+     * that group too has to be pinned to what it ran and refreshed inside its window, with rollback.
+     */
+    @Test
+    void aGroupOnLatestSharingItsTemplateIsPinnedAndRefreshedNotLeftFloating() {
+        String shared = workload.ec2.createLaunchTemplate(r -> r.launchTemplateName("shared")
+                .launchTemplateData(workload.data("shared", "t3.micro", "echo shared").build())).launchTemplate().launchTemplateId();
+        for (String[] g : new String[][] {{"shared-1-pinned", "1"}, {"shared-2-latest", "$Latest"}}) {
+            workload.autoScaling.createAutoScalingGroup(r -> r.autoScalingGroupName(g[0]).minSize(0).maxSize(2).desiredCapacity(0)
+                    .vpcZoneIdentifier(String.join(",", workload.subnetIds))
+                    .launchTemplate(t -> t.launchTemplateId(shared).version(g[1]))
+                    .tags(Map.of("ami-rollout:enabled", "true", "ami-rollout:image", Workload.IMAGE_NAME, "AMI_update_day", "*",
+                            "AMI_update_time", "00:00", "ami-rollout:window", "1440").entrySet().stream()
+                            .map(e -> software.amazon.awssdk.services.autoscaling.model.Tag.builder().resourceId(g[0])
+                                    .resourceType("auto-scaling-group").key(e.getKey()).value(e.getValue()).propagateAtLaunch(false).build())
+                            .toList()));
+        }
+
+        JsonNode result = invoke(release(Workload.NEW_AMI));
+
+        JsonNode floating = byGroup(result).get("shared-2-latest");
+        assertEquals("1", launchTemplateVersion(workload.group("shared-2-latest")),
+                "the $Latest group is pinned to the version it ran, so the new version is not launched outside a refresh: " + floating);
+        assertEquals(1, front.refreshes().refreshes("shared-2-latest").size(), "and it gets its own refresh: " + floating);
+    }
+
     // --- helpers ---------------------------------------------------------------------------------
 
     private void assertLookalikeNeverUsed() {
