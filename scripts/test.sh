@@ -50,21 +50,32 @@ fi
 sam_cli_version=1.170.0
 cfn_lint_version=1.58.0
 venv=.venv/sam
-installed_version() { "$venv/bin/python" -m pip show "$1" 2>/dev/null | sed -n 's/^Version: //p'; }
-if [[ ! -x "$venv/bin/sam" || "$(installed_version aws-sam-cli)" != "$sam_cli_version" \
-      || "$(installed_version cfn-lint)" != "$cfn_lint_version" ]]; then
-  echo "installing aws-sam-cli==$sam_cli_version cfn-lint==$cfn_lint_version into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-    "aws-sam-cli==$sam_cli_version" "cfn-lint==$cfn_lint_version"
+# The Python that runs the SAM CLI: the venv's, or (where python3-venv is missing) python3 with a --target dir.
+sam_python() { if [[ -x "$venv/bin/python" ]]; then echo "$venv/bin/python"; else echo python3; fi; }
+sam_installed() {
+  PYTHONPATH="$venv/site" "$(sam_python)" -c 'import sys; from importlib.metadata import version as v
+sys.exit(not (v("aws-sam-cli") == sys.argv[1] and v("cfn-lint") == sys.argv[2]))' "$sam_cli_version" "$cfn_lint_version" 2>/dev/null
+}
+if ! sam_installed; then
+  echo "installing aws-sam-cli==$sam_cli_version cfn-lint==$cfn_lint_version into $venv (a minute or two, once)"
+  if python3 -m venv "$venv" >/dev/null 2>&1; then
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+      "aws-sam-cli==$sam_cli_version" "cfn-lint==$cfn_lint_version"
+  else
+    echo "python3 -m venv is not available here; installing with pip --target $venv/site instead"
+    rm -rf "$venv" && mkdir -p "$venv"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target "$venv/site" \
+      "aws-sam-cli==$sam_cli_version" "cfn-lint==$cfn_lint_version"
+  fi
+  sam_installed || { echo "FAIL aws-sam-cli $sam_cli_version / cfn-lint $cfn_lint_version not importable after installing"; exit 1; }
 fi
 
 # Validation and build need no AWS account: no credentials, no telemetry, a fixed region.
 sam() {
   env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
-    SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=eu-west-1 "$venv/bin/sam" "$@"
+    PYTHONPATH="$venv/site" SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=eu-west-1 "$(sam_python)" -m samcli "$@"
 }
-echo "sam $(sam --version | awk '{print $NF}'), cfn-lint $("$venv/bin/cfn-lint" --version | awk '{print $NF}')"
+echo "aws-sam-cli $sam_cli_version, cfn-lint $cfn_lint_version"
 # --lint fails on any cfn-lint error or warning; warnings that are deliberate are suppressed in
 # template.yaml (Metadata cfn-lint ignore_checks) with the reason beside them.
 sam validate --lint --template template.yaml --region eu-west-1
