@@ -111,7 +111,7 @@ public final class ColdStartBenchmark {
                     Map<String, List<String>> classpaths = new LinkedHashMap<>();
                     Map<String, Long> sizes = new LinkedHashMap<>();
                     for (String variant : variants) {
-                        classpaths.put(variant, classpath(variant, unpacked));
+                        classpaths.put(variant, classpath(variant.equals("naive") ? "naive" : "ours", unpacked));
                         sizes.put(variant, variant.equals("naive") ? naiveSize(zip, classpaths.get(variant)) : Files.size(zip));
                     }
                     Map<String, List<Sample>> samples = new LinkedHashMap<>();
@@ -122,11 +122,11 @@ public final class ColdStartBenchmark {
                         if (jvmOptions.contains("@appcds")) {
                             Path archive = work.resolve(name + "-" + variant + ".jsa");
                             Files.deleteIfExists(archive);
-                            launch(spec, classpaths.get(variant), event,
+                            launch(spec, variant, classpaths.get(variant), event,
                                     jvmOptions.replace("@appcds", "-XX:ArchiveClassesAtExit=" + archive), name + "-" + variant + "-train");
                         }
                         // One untimed run first: the page cache then holds the jars for every timed run alike.
-                        Sample warm = launch(spec, classpaths.get(variant), event, resolve(jvmOptions, name, variant), name + "-" + variant);
+                        Sample warm = launch(spec, variant, classpaths.get(variant), event, resolve(jvmOptions, name, variant), name + "-" + variant);
                         System.out.printf(Locale.ROOT, "%-22s %-6s %-14s result: %s%n", name, variant, jvm.getKey(), abbreviate(warm.result(), 220));
                     }
                     List<LoggedRequest> unmatched = server.findAllUnmatchedRequests();
@@ -138,7 +138,7 @@ public final class ColdStartBenchmark {
                     // Interleaved: machine noise falls on both builds alike.
                     for (int i = 0; i < runs; i++) {
                         for (String variant : variants) {
-                            samples.get(variant).add(launch(spec, classpaths.get(variant), event,
+                            samples.get(variant).add(launch(spec, variant, classpaths.get(variant), event,
                                     resolve(jvmOptions, name, variant), name + "-" + variant));
                         }
                     }
@@ -221,7 +221,7 @@ public final class ColdStartBenchmark {
         }
     }
 
-    private Sample launch(Functions.Spec spec, List<String> classpath, Path event, String jvmOptions, String logName)
+    private Sample launch(Functions.Spec spec, String variant, List<String> classpath, Path event, String jvmOptions, String logName)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -237,6 +237,9 @@ public final class ColdStartBenchmark {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().putAll(spec.environment());
+        if (variant.equals("snapstart")) {
+            builder.environment().put("BENCHMARK_SIMULATE_SNAPSTART", "true");
+        }
         builder.redirectError(work.resolve(logName + ".stderr.log").toFile());
 
         long start = System.nanoTime();
@@ -297,30 +300,33 @@ public final class ColdStartBenchmark {
     }
 
     /** One cold start. */
-    record Sample(double wallMs, long constructMs, long invokeMs, long peakRssKb, String result) {
+    record Sample(double wallMs, long constructMs, long primeMs, long invokeMs, long peakRssKb, String result) {
         static Sample parse(String line, double wallMs) {
             Map<String, String> fields = new LinkedHashMap<>();
             String rest = line.substring("@@RESULT ".length());
-            for (String key : List.of("constructMs", "invokeMs", "vmHwmKb")) {
+            for (String key : List.of("constructMs", "primeMs", "invokeMs", "vmHwmKb")) {
                 int at = rest.indexOf(key + "=");
                 int end = rest.indexOf(' ', at);
                 fields.put(key, rest.substring(at + key.length() + 1, end));
             }
             String result = rest.substring(rest.indexOf("result=") + "result=".length());
-            return new Sample(wallMs, Long.parseLong(fields.get("constructMs")), Long.parseLong(fields.get("invokeMs")),
+            return new Sample(wallMs, Long.parseLong(fields.get("constructMs")), Long.parseLong(fields.get("primeMs")),
+                    Long.parseLong(fields.get("invokeMs")),
                     Long.parseLong(fields.get("vmHwmKb")), result);
         }
     }
 
     /** The figures of one function x build x JVM option set. */
     record Row(String function, String variant, String jvm, int runs, double median, double min, double max,
-               double q1, double q3, double constructMedian, double invokeMedian, double rssMbMedian, double zipMb) {
+               double q1, double q3, double constructMedian, double primeMedian, double invokeMedian, double rssMbMedian,
+               double zipMb) {
 
         static Row of(String function, String variant, String jvm, List<Sample> samples, long zipBytes) {
             double[] wall = samples.stream().mapToDouble(Sample::wallMs).sorted().toArray();
             return new Row(function, variant, jvm, wall.length, quantile(wall, 0.5), wall[0], wall[wall.length - 1],
                     quantile(wall, 0.25), quantile(wall, 0.75),
                     quantile(samples.stream().mapToDouble(Sample::constructMs).sorted().toArray(), 0.5),
+                    quantile(samples.stream().mapToDouble(Sample::primeMs).sorted().toArray(), 0.5),
                     quantile(samples.stream().mapToDouble(Sample::invokeMs).sorted().toArray(), 0.5),
                     quantile(samples.stream().mapToDouble(s -> s.peakRssKb() / 1024.0).sorted().toArray(), 0.5),
                     zipBytes / (1024.0 * 1024.0));
@@ -336,16 +342,16 @@ public final class ColdStartBenchmark {
         static String table(List<Row> rows, List<String> variants) {
             StringBuilder out = new StringBuilder();
             out.append("| function | build | JVM options | runs | first result median ms | min | max | IQR | "
-                    + "construct ms | invoke ms | peak RSS MB | zip MB | naive/ours time | naive/ours RSS | naive/ours zip |\n");
-            out.append("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+                    + "construct ms | prime ms | invoke ms | peak RSS MB | zip MB | naive/ours time | naive/ours RSS | naive/ours zip |\n");
+            out.append("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
             for (Row row : rows) {
                 Row ours = rows.stream().filter(r -> r.function.equals(row.function) && r.jvm.equals(row.jvm)
                         && r.variant.equals("ours")).findFirst().orElse(null);
                 boolean ratio = row.variant.equals("naive") && ours != null;
                 out.append(String.format(Locale.ROOT,
-                        "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %s | %s | %s |%n",
+                        "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %s | %s | %s |%n",
                         row.function, row.variant, row.jvm, row.runs, row.median, row.min, row.max, row.q3 - row.q1,
-                        row.constructMedian, row.invokeMedian, row.rssMbMedian, row.zipMb,
+                        row.constructMedian, row.primeMedian, row.invokeMedian, row.rssMbMedian, row.zipMb,
                         ratio ? String.format(Locale.ROOT, "%.2f", row.median / ours.median) : "",
                         ratio ? String.format(Locale.ROOT, "%.2f", row.rssMbMedian / ours.rssMbMedian) : "",
                         ratio ? String.format(Locale.ROOT, "%.2f", row.zipMb / ours.zipMb) : ""));

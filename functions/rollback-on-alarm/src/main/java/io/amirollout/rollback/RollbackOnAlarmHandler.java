@@ -8,6 +8,7 @@ import io.amirollout.shared.Env;
 import io.amirollout.shared.InvalidEventException;
 import io.amirollout.shared.Json;
 import io.amirollout.shared.Log;
+import io.amirollout.shared.SnapStartPriming;
 import io.amirollout.shared.SnsNotificationPublisher;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -36,6 +37,13 @@ public final class RollbackOnAlarmHandler implements RequestStreamHandler {
                 AwsClients.build(AutoScalingClient.builder()),
                 SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), config.notificationTopicArn()),
                 config, Clock.systemUTC());
+        // SnapStart: a dry-run alarm through offline clients warms the real paths before the snapshot (no AWS call).
+        SnapStartPriming.register("rollback-on-alarm", () -> SnapStartPriming.invoke(
+                new RollbackOnAlarmHandler(new RollbackService(
+                        SnapStartPriming.offlineClient(AutoScalingClient.builder()),
+                        SnsNotificationPublisher.forTopic(SnapStartPriming.offlineClient(SnsClient.builder()), config.notificationTopicArn()),
+                        config, Clock.systemUTC())),
+                RollbackOnAlarmHandler.class.getResourceAsStream("/snapstart-priming-event.json")));
     }
 
     RollbackOnAlarmHandler(RollbackService service) {

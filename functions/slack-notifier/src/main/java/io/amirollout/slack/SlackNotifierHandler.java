@@ -8,11 +8,13 @@ import io.amirollout.shared.Env;
 import io.amirollout.shared.InvalidEventException;
 import io.amirollout.shared.Json;
 import io.amirollout.shared.Log;
+import io.amirollout.shared.SnapStartPriming;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -31,7 +33,48 @@ public final class SlackNotifierHandler implements RequestStreamHandler {
 
     /** Used by Lambda: configuration and clients are built once per container. */
     public SlackNotifierHandler() {
-        this(create(SlackNotifierConfig.from(Env.system())));
+        this(SlackNotifierConfig.from(Env.system()));
+    }
+
+    private SlackNotifierHandler(SlackNotifierConfig config) {
+        this(create(config));
+        // SnapStart: a notice through an offline webhook source and transport warms the real paths before the
+        // snapshot: no AWS call, no Slack post. The jitter below draws from ThreadLocalRandom at call time, and
+        // the webhook URL cache of the production service is untouched, so restored copies share no state.
+        SnapStartPriming.register("slack-notifier", () -> SnapStartPriming.invoke(
+                new SlackNotifierHandler(primingService(config)),
+                SlackNotifierHandler.class.getResourceAsStream("/snapstart-priming-event.json")));
+    }
+
+    /**
+     * The production service's parts with an offline secret read (marshalled and signed, never sent) that
+     * then falls back to a placeholder URL, and a transport that answers "ok" without a connection.
+     */
+    private static SlackNotifierService primingService(SlackNotifierConfig config) {
+        WebhookSource offline = switch (config.webhook().kind()) {
+            case SECRETS_MANAGER -> new SecretsManagerWebhookSource(SnapStartPriming.offlineClient(SecretsManagerClient.builder()), config.webhook().id());
+            case SSM_PARAMETER -> new SsmWebhookSource(SnapStartPriming.offlineClient(SsmClient.builder()), config.webhook().id());
+        };
+        WebhookSource source = new WebhookSource() {
+            @Override
+            public URI fetch() {
+                try {
+                    offline.fetch();
+                } catch (RuntimeException expected) {
+                    // The offline client always fails; the placeholder lets the posting path run too.
+                }
+                return URI.create("https://hooks.slack.com/services/SNAPSTART/PRIMING/never-called");
+            }
+
+            @Override
+            public String describe() {
+                return "SnapStart priming placeholder";
+            }
+        };
+        SlackWebhookClient client = new SlackWebhookClient((url, json, timeout) -> WebhookTransport.Response.of(200, "ok"),
+                Sleeper.threadSleep(), config.slackTimeout(), () -> 0.5);
+        return new SlackNotifierService(new MessageFactory(new ConsoleLinks(config.consoleBaseUrl())),
+                new CachedWebhookUrl(source, config.webhookCacheTtl(), Clock.systemUTC()), client, false, Clock.systemUTC());
     }
 
     SlackNotifierHandler(SlackNotifierService service) {

@@ -8,6 +8,7 @@ import io.amirollout.shared.Env;
 import io.amirollout.shared.InvalidEventException;
 import io.amirollout.shared.Json;
 import io.amirollout.shared.Log;
+import io.amirollout.shared.SnapStartPriming;
 import io.amirollout.shared.SnsNotificationPublisher;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -31,6 +32,14 @@ public final class TerminationHostnameHandler implements RequestStreamHandler {
         SnsClient sns = AwsClients.build(SnsClient.builder());
         this.service = new HostnameService(AwsClients.build(Ec2Client.builder()), sns,
                 SnsNotificationPublisher.forTopic(sns, config.notificationTopicArn()), config, Clock.systemUTC());
+        // SnapStart: a dry-run state change through offline clients warms the real paths before the snapshot (no AWS call).
+        SnapStartPriming.register("termination-hostname", () -> {
+            SnsClient offlineSns = SnapStartPriming.offlineClient(SnsClient.builder());
+            SnapStartPriming.invoke(new TerminationHostnameHandler(new HostnameService(
+                            SnapStartPriming.offlineClient(Ec2Client.builder()), offlineSns,
+                            SnsNotificationPublisher.forTopic(offlineSns, config.notificationTopicArn()), config, Clock.systemUTC())),
+                    TerminationHostnameHandler.class.getResourceAsStream("/snapstart-priming-event.json"));
+        });
     }
 
     TerminationHostnameHandler(HostnameService service) {
