@@ -83,6 +83,30 @@ class TerminationHostnameIT extends MotoScenario {
         assertEquals(id, attributes.get("instanceId"));
     }
 
+    /** A FIFO hostname topic: a redelivered event (same EventBridge id) is delivered once, by SNS's deduplication. */
+    @Test
+    void aFifoTopicDeliversARedeliveredEventOnce() {
+        software.amazon.awssdk.services.sns.SnsClient sns = Moto.client(software.amazon.awssdk.services.sns.SnsClient.builder());
+        software.amazon.awssdk.services.sqs.SqsClient sqs = Moto.client(software.amazon.awssdk.services.sqs.SqsClient.builder());
+        String topic = sns.createTopic(r -> r.name("ami-rollout-hostname.fifo").attributes(Map.of("FifoTopic", "true"))).topicArn();
+        String queue = sqs.createQueue(r -> r.queueName("hostname-listener.fifo").attributesWithStrings(Map.of("FifoQueue", "true"))).queueUrl();
+        String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queue).attributeNamesWithStrings("QueueArn")).attributesAsStrings().get("QueueArn");
+        sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(queueArn));
+        TerminationHostnameHandler fifo = new TerminationHostnameHandler(new HostnameService(AwsClients.build(Ec2Client.builder()),
+                AwsClients.build(SnsClient.builder()), NotificationPublisher.logOnly(),
+                TerminationHostnameConfig.from(Env.of(Map.of("HOSTNAME_TOPIC_ARN", topic))), CLOCK));
+        String event = terminated(instance(Map.of("hostname", "WEB-0043")));
+
+        for (int delivery = 0; delivery < 2; delivery++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            fifo.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, new FakeContext());
+        }
+
+        List<software.amazon.awssdk.services.sqs.model.Message> messages = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)).messages();
+        assertEquals(1, messages.size(), "SNS FIFO deduplicated the redelivery by the event id");
+        assertEquals(2, front.queryCalls("Publish").size(), "both deliveries published");
+    }
+
     @Test
     void anInstanceWithoutAHostnameTagPublishesNothing() {
         String id = instance(Map.of("team", "platform"));
