@@ -13,9 +13,13 @@ cd "$(dirname "$0")/.."
 moto_endpoint=$(bash scripts/moto.sh start --until-exit-of $$)
 trap 'bash scripts/moto.sh stop' EXIT
 
-mvn -B verify -Dmoto.endpoint="$moto_endpoint"
+mvn_status=0
+mvn -B verify -Dmoto.endpoint="$moto_endpoint" || mvn_status=$?
 its=$(sed -n 's:.*<completed>\([0-9]*\)</completed>.*:\1:p' integration-tests/target/failsafe-reports/failsafe-summary.xml 2>/dev/null || true)
 echo "integration tests run against moto: ${its:-0}"
+if (( mvn_status != 0 )); then
+  exit "$mvn_status"
+fi
 
 max_zip_bytes=$((40 * 1024 * 1024))
 status=0
