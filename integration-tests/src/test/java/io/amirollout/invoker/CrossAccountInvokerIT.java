@@ -70,6 +70,9 @@ class CrossAccountInvokerIT extends MotoScenario {
 
         assertEquals(4, result.get("succeeded").asInt(), result.toString());
         assertEquals(0, result.get("failed").asInt(), result.toString());
+        List<String> skipped = new java.util.ArrayList<>();
+        result.get("skippedAccounts").forEach(a -> skipped.add(a.get("accountId").asText()));
+        assertEquals(List.of(org.closed), skipped, "the SUSPENDED account is reported as skipped: " + result);
 
         // AssumeRole (moto STS) into exactly the active accounts under the OU, never the closed or outside one.
         Set<String> assumed = front.queryCalls("AssumeRole").stream().map(c -> c.get("RoleArn")).collect(Collectors.toCollection(TreeSet::new));
