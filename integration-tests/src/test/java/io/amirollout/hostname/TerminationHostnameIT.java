@@ -50,8 +50,8 @@ class TerminationHostnameIT extends MotoScenario {
 
     private String instance(Map<String, String> tags) {
         String id = ec2.runInstances(r -> r.imageId(Workload.OLD_AMI).instanceType("t3.micro").minCount(1).maxCount(1)
-                .tagSpecifications(t -> t.resourceType(ResourceType.INSTANCE).tags(tags.entrySet().stream()
-                        .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())))
+                .tagSpecifications(software.amazon.awssdk.services.ec2.model.TagSpecification.builder().resourceType(ResourceType.INSTANCE)
+                        .tags(tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()).build()))
                 .instances().get(0).instanceId();
         ec2.terminateInstances(r -> r.instanceIds(id));
         assertEquals(InstanceStateName.TERMINATED, ec2.describeInstances(r -> r.instanceIds(id))

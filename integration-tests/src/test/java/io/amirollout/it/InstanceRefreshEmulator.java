@@ -109,8 +109,8 @@ public final class InstanceRefreshEmulator {
     }
 
     private ResponseDefinition start(Request request, String group, Map<String, String> params) {
-        Optional<String> groupVersion = groupLaunchTemplateVersion(request, group);
-        if (groupVersion == null) {
+        GroupInMoto inMoto = groupInMoto(request, group);
+        if (!inMoto.exists()) {
             return error(400, "ValidationError", "AutoScalingGroup name not found - AutoScalingGroup " + group + " not found");
         }
         if (latest(group).filter(r -> ACTIVE.contains(r.status)).isPresent()) {
@@ -123,7 +123,7 @@ public final class InstanceRefreshEmulator {
             if (desired.isEmpty()) {
                 return error(400, "ValidationError", "AutoRollback requires a DesiredConfiguration.");
             }
-            String current = groupVersion.orElse(null);
+            String current = inMoto.launchTemplateVersion();
             if ("$Latest".equals(current) || "$Default".equals(current)) {
                 return error(400, "ValidationError", "Rollback is not supported when the Auto Scaling group's launch template "
                         + "version is " + current + ". Specify a version number instead.");
@@ -198,20 +198,23 @@ public final class InstanceRefreshEmulator {
     private static final Pattern MIXED_VERSION = Pattern.compile(
             "<MixedInstancesPolicy>.*?<LaunchTemplateSpecification>.*?<Version>([^<]*)</Version>", Pattern.DOTALL);
 
-    /** The group's launch-template version per moto: empty for none (launch configuration), null when the group does not exist. */
-    private Optional<String> groupLaunchTemplateVersion(Request original, String group) {
+    /** What moto knows of the group: whether it exists, and its launch-template version (null for a launch configuration). */
+    private record GroupInMoto(boolean exists, String launchTemplateVersion) {
+    }
+
+    private GroupInMoto groupInMoto(Request original, String group) {
         HttpResponse<String> answer = moto.send(original, "POST", "/", QueryForm.encode(Map.of(
                 "Action", "DescribeAutoScalingGroups", "Version", "2011-01-01", "AutoScalingGroupNames.member.1", group)));
         String xml = answer.body();
         if (answer.statusCode() != 200 || !xml.contains("<AutoScalingGroupName>")) {
-            return null;
+            return new GroupInMoto(false, null);
         }
         Matcher mixed = MIXED_VERSION.matcher(xml);
         if (mixed.find()) {
-            return Optional.of(mixed.group(1));
+            return new GroupInMoto(true, mixed.group(1));
         }
         Matcher plain = LT_VERSION.matcher(xml);
-        return plain.find() ? Optional.of(plain.group(1)) : Optional.empty();
+        return new GroupInMoto(true, plain.find() ? plain.group(1) : null);
     }
 
     private Optional<Refresh> latest(String group) {

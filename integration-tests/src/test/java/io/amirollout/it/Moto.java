@@ -117,8 +117,8 @@ public final class Moto {
                         + "SignedHeaders=host, Signature=0")
                 .header("x-moto-account-id", accountId)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        String answer = send(request);
-        return "arn:aws:iam::" + accountId + ":role/" + roleName + (answer.isEmpty() ? "" : "");
+        send(request);
+        return "arn:aws:iam::" + accountId + ":role/" + roleName;
     }
 
     static String post(String path, String body) {

@@ -97,10 +97,12 @@ public final class Workload {
                 .iamInstanceProfile(p -> p.name(app + "-instance"))
                 .metadataOptions(m -> m.httpTokens("required").httpPutResponseHopLimit(2))
                 .monitoring(m -> m.enabled(true))
-                .blockDeviceMappings(b -> b.deviceName("/dev/xvda").ebs(e -> e.volumeSize(30).volumeType("gp3").encrypted(true)))
-                .tagSpecifications(t -> t.resourceType(ResourceType.INSTANCE).tags(
+                .blockDeviceMappings(software.amazon.awssdk.services.ec2.model.LaunchTemplateBlockDeviceMappingRequest.builder()
+                        .deviceName("/dev/xvda").ebs(e -> e.volumeSize(30).volumeType("gp3").encrypted(true)).build())
+                .tagSpecifications(software.amazon.awssdk.services.ec2.model.LaunchTemplateTagSpecificationRequest.builder()
+                        .resourceType(ResourceType.INSTANCE).tags(
                         software.amazon.awssdk.services.ec2.model.Tag.builder().key("app").value(app).build(),
-                        software.amazon.awssdk.services.ec2.model.Tag.builder().key("team").value("platform").build()));
+                        software.amazon.awssdk.services.ec2.model.Tag.builder().key("team").value("platform").build()).build());
     }
 
     private String template(String name, RequestLaunchTemplateData first) {
@@ -141,7 +143,8 @@ public final class Workload {
         String id = template("batch", data("batch", "t3.micro", "echo batch v1").build());
         group("batch-mixed", g -> g.mixedInstancesPolicy(p -> p
                 .launchTemplate(lt -> lt.launchTemplateSpecification(s -> s.launchTemplateId(id).version("1"))
-                        .overrides(o -> o.instanceType("t3.micro"), o -> o.instanceType("t3a.micro")))
+                        .overrides(software.amazon.awssdk.services.autoscaling.model.LaunchTemplateOverrides.builder().instanceType("t3.micro").build(),
+                                software.amazon.awssdk.services.autoscaling.model.LaunchTemplateOverrides.builder().instanceType("t3a.micro").build()))
                 .instancesDistribution(d -> d.onDemandBaseCapacity(1).onDemandPercentageAboveBaseCapacity(25)
                         .spotAllocationStrategy("price-capacity-optimized"))), enabled(alwaysOpen()));
     }
