@@ -10,6 +10,7 @@ import io.amirollout.shared.ImageReleased;
 import io.amirollout.shared.InvalidEventException;
 import io.amirollout.shared.Json;
 import io.amirollout.shared.Log;
+import io.amirollout.shared.SnapStartPriming;
 import io.amirollout.shared.SnsNotificationPublisher;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -38,6 +39,15 @@ public final class InstanceRefreshHandler implements RequestStreamHandler {
                         config.notificationTopicArn() == null ? null : AwsClients.build(SnsClient.builder()),
                         config.notificationTopicArn()),
                 Clock.systemUTC());
+        // SnapStart: a dry-run release through offline clients warms the real paths before the snapshot (no AWS call).
+        SnapStartPriming.register("instance-refresh", () -> SnapStartPriming.invoke(
+                new InstanceRefreshHandler(new InstanceRefreshService(config, AwsClients.region().id(),
+                        SnapStartPriming.offlineClient(Ec2Client.builder()), SnapStartPriming.offlineClient(AutoScalingClient.builder()),
+                        SnsNotificationPublisher.forTopic(
+                                config.notificationTopicArn() == null ? null : SnapStartPriming.offlineClient(SnsClient.builder()),
+                                config.notificationTopicArn()),
+                        Clock.systemUTC())),
+                InstanceRefreshHandler.class.getResourceAsStream("/snapstart-priming-event.json")));
     }
 
     InstanceRefreshHandler(InstanceRefreshService service) {

@@ -8,6 +8,7 @@ import io.amirollout.shared.Env;
 import io.amirollout.shared.InvalidEventException;
 import io.amirollout.shared.Json;
 import io.amirollout.shared.Log;
+import io.amirollout.shared.SnapStartPriming;
 import io.amirollout.shared.SnsNotificationPublisher;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -27,7 +28,18 @@ public final class PipelineStarterHandler implements RequestStreamHandler {
 
     /** Used by Lambda: configuration and clients once per container. */
     public PipelineStarterHandler() {
-        this(production(PipelineStarterConfig.from(Env.system())));
+        this(PipelineStarterConfig.from(Env.system()));
+    }
+
+    private PipelineStarterHandler(PipelineStarterConfig config) {
+        this(production(config));
+        // SnapStart: a dry-run object through offline clients warms the real paths before the snapshot (no AWS call).
+        SnapStartPriming.register("pipeline-starter", () -> SnapStartPriming.invoke(
+                new PipelineStarterHandler(new PipelineStarterService(config,
+                        SnapStartPriming.offlineClient(ImagebuilderClient.builder()),
+                        SnsNotificationPublisher.forTopic(SnapStartPriming.offlineClient(SnsClient.builder()), config.notificationTopicArn()),
+                        Clock.systemUTC())),
+                PipelineStarterHandler.class.getResourceAsStream("/snapstart-priming-event.json")));
     }
 
     PipelineStarterHandler(PipelineStarterService service) {
