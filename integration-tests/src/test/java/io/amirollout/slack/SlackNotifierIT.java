@@ -103,6 +103,28 @@ class SlackNotifierIT extends MotoScenario {
         assertFalse(text.contains("s3cr3tW3bh00kT0k3n"), "the webhook URL leaked into the logs");
     }
 
+    @Test
+    void theWebhookCanLiveInAnSsmSecureStringInstead() {
+        Moto.client(software.amazon.awssdk.services.ssm.SsmClient.builder()).putParameter(r -> r.name("/ami-rollout/slack-webhook")
+                .type(software.amazon.awssdk.services.ssm.model.ParameterType.SECURE_STRING)
+                .value(AwsFront.loopback(slack) + WEBHOOK_PATH));
+        SlackNotifierHandler fromSsm = new SlackNotifierHandler(SlackNotifierHandler.create(SlackNotifierConfig.from(Env.of(Map.of(
+                SlackNotifierConfig.PARAMETER, "/ami-rollout/slack-webhook")))));
+        publish(Notification.of(NotificationKind.REFRESH_FAILED, "Instance refresh failed for api-default")
+                .accountId(Moto.ACCOUNT).region("eu-west-1").time(NOW).detail("autoScalingGroup", "api-default").build());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        fromSsm.handleRequest(new ByteArrayInputStream(lambdaSnsEvent(notices.drain().get(0)).getBytes(StandardCharsets.UTF_8)),
+                out, new FakeContext("slack-notifier", 300_000));
+
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("DELIVERED"), out.toString(StandardCharsets.UTF_8));
+        List<LoggedRequest> posts = slack.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo(WEBHOOK_PATH)));
+        assertEquals(1, posts.size());
+        assertTrue(posts.get(0).getBodyAsString().contains("api-default"));
+        assertTrue(front.requests().stream().anyMatch(r -> r.header("X-Amz-Target").isPresent()
+                && r.header("X-Amz-Target").firstValue().equals("AmazonSSM.GetParameter")), "read from moto's SSM");
+    }
+
     private static List<String> colors(JsonNode message) {
         return message.findValues("color").stream().map(JsonNode::asText).toList();
     }
