@@ -241,6 +241,30 @@ class InstanceRefreshIT extends MotoScenario {
         }
     }
 
+    /** Deferred on Saturday (outside its Wednesday 15:00 window), started by the scheduled tick inside the window. */
+    @Test
+    void aRefreshDeferredToTheWindowIsStartedByATickInsideIt() {
+        JsonNode release = invoke(release(Workload.NEW_AMI));
+        String pendingVersion = byGroup(release).get(Workload.DEFERRED).get("newVersion").asText();
+        int versions = workload.versions("reports").size();
+
+        java.time.Clock wednesday = java.time.Clock.fixed(java.time.Instant.parse("2026-11-25T15:30:00Z"), java.time.ZoneOffset.UTC);
+        InstanceRefreshConfig config = InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", Moto.IMAGE_ACCOUNT)));
+        InstanceRefreshHandler inWindow = new InstanceRefreshHandler(new InstanceRefreshService(config, "eu-west-1",
+                AwsClients.build(Ec2Client.builder()), AwsClients.build(AutoScalingClient.builder()),
+                io.amirollout.shared.NotificationPublisher.logOnly(), wednesday));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        inWindow.handleRequest(new ByteArrayInputStream(scheduledTick().getBytes(StandardCharsets.UTF_8)), out, new FakeContext());
+        JsonNode reports = byGroup(Json.readTree(out.toString(StandardCharsets.UTF_8))).get(Workload.DEFERRED);
+
+        assertEquals("STARTED", reports.get("outcome").asText(), reports.toString());
+        assertEquals(pendingVersion, front.refreshes().refreshes(Workload.DEFERRED).get(0).desiredVersion(), "the pending version");
+        assertEquals(versions, workload.versions("reports").size(), "no second version");
+        Map<String, String> tags = workload.tags(Workload.DEFERRED);
+        assertFalse(tags.containsKey("ami-rollout:pending-version"), tags.toString());
+        assertEquals(pendingVersion, tags.get("ami-rollout:current-version"));
+    }
+
     /**
      * Two groups share one launch template: one on version 1, one on $Latest (also version 1). The
      * version made for the first group must not silently become what the $Latest group launches:
