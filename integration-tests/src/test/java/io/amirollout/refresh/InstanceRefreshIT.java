@@ -241,6 +241,26 @@ class InstanceRefreshIT extends MotoScenario {
         }
     }
 
+    /** The seed setup: one listed group, no ami-rollout tags at all, takes every release. */
+    @Test
+    void anExplicitlyListedUntaggedGroupIsRolledLikeTheSeedSetup() {
+        InstanceRefreshConfig config = InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", Moto.IMAGE_ACCOUNT,
+                "TARGET_AUTO_SCALING_GROUPS", Workload.UNTAGGED)));
+        InstanceRefreshHandler listed = new InstanceRefreshHandler(new InstanceRefreshService(config, "eu-west-1",
+                AwsClients.build(Ec2Client.builder()), AwsClients.build(AutoScalingClient.builder()),
+                io.amirollout.shared.NotificationPublisher.logOnly(), CLOCK));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        listed.handleRequest(new ByteArrayInputStream(release(Workload.NEW_AMI).getBytes(StandardCharsets.UTF_8)), out, new FakeContext());
+        JsonNode result = Json.readTree(out.toString(StandardCharsets.UTF_8));
+
+        assertEquals(java.util.Set.of(Workload.UNTAGGED), byGroup(result).keySet(), result.toString());
+        // The seeded group has no maintenance-window tags: the default window (every day 00:00 for 120 min) is closed at 10:30.
+        assertEquals("DEFERRED", byGroup(result).get(Workload.UNTAGGED).get("outcome").asText(), result.toString());
+        assertEquals("1", launchTemplateVersion(workload.group(Workload.UNTAGGED)), "pinned from $Latest before the new version exists");
+        assertEquals(Workload.NEW_AMI, workload.version("legacy", 2).launchTemplateData().imageId());
+        assertTrue(front.refreshes().refreshes("web-latest").isEmpty(), "tagged groups are not targets when a list is configured");
+    }
+
     /** Deferred on Saturday (outside its Wednesday 15:00 window), started by the scheduled tick inside the window. */
     @Test
     void aRefreshDeferredToTheWindowIsStartedByATickInsideIt() {
