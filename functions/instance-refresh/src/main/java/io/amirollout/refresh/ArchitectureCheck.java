@@ -2,16 +2,18 @@ package io.amirollout.refresh;
 
 import software.amazon.awssdk.services.autoscaling.model.LaunchTemplateOverrides;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.ArchitectureType;
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceTypesRequest;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.InstanceTypeInfo;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The new AMI must have the architecture the group runs now: an arm64 AMI on x86_64 instances
@@ -33,36 +35,80 @@ public final class ArchitectureCheck {
         this.finder = finder;
     }
 
-    /** Why {@code candidate} cannot run where the group runs now, or empty when it can. */
-    public Optional<String> refusal(Image candidate, LaunchTemplateVersion current, GroupLaunchTemplate template) {
-        String wanted = candidate.architectureAsString();
+    /**
+     * What the group can run, read once per group: the current AMI's architecture when a trusted
+     * account owns it, otherwise what each of the group's instance types supports.
+     */
+    public GroupArchitecture of(LaunchTemplateVersion current, GroupLaunchTemplate template) {
         String currentImageId = current.launchTemplateData() == null ? null : current.launchTemplateData().imageId();
         if (currentImageId != null) {
             Optional<Image> currentImage = finder.byId(currentImageId);
             if (currentImage.isPresent()) {
-                String running = currentImage.get().architectureAsString();
-                return running != null && running.equals(wanted) ? Optional.empty()
-                        : Optional.of("AMI " + candidate.imageId() + " is " + wanted + " but the group runs "
-                        + running + " (" + currentImageId + ")");
+                return new GroupArchitecture(currentImageId, currentImage.get().architectureAsString(), Map.of());
             }
         }
         Set<String> types = instanceTypes(current, template);
-        if (types.isEmpty()) {
-            return Optional.of("cannot verify the architecture: the current AMI " + currentImageId
-                    + " is not visible among the trusted owners' images and the group names no instance types");
-        }
-        List<InstanceTypeInfo> infos = ec2.describeInstanceTypesPaginator(DescribeInstanceTypesRequest.builder()
-                .instanceTypesWithStrings(types).build()).instanceTypes().stream().toList();
-        for (String type : types) {
-            Optional<InstanceTypeInfo> info = infos.stream().filter(i -> type.equals(i.instanceTypeAsString())).findFirst();
-            boolean supported = info.isPresent() && info.get().processorInfo() != null
-                    && info.get().processorInfo().supportedArchitectures().contains(ArchitectureType.fromValue(wanted));
-            if (!supported) {
-                return Optional.of("AMI " + candidate.imageId() + " is " + wanted + " but instance type " + type
-                        + " of the group does not support it");
+        Map<String, Set<String>> supported = new LinkedHashMap<>();
+        if (!types.isEmpty()) {
+            List<InstanceTypeInfo> infos = ec2.describeInstanceTypesPaginator(DescribeInstanceTypesRequest.builder()
+                    .instanceTypesWithStrings(types).build()).instanceTypes().stream().toList();
+            for (String type : types) {
+                supported.put(type, infos.stream().filter(i -> type.equals(i.instanceTypeAsString()))
+                        .filter(i -> i.processorInfo() != null)
+                        .flatMap(i -> i.processorInfo().supportedArchitecturesAsStrings().stream())
+                        .collect(Collectors.toCollection(LinkedHashSet::new)));
             }
         }
-        return Optional.empty();
+        return new GroupArchitecture(currentImageId, null, supported);
+    }
+
+    /** Why {@code candidate} cannot run where the group runs now, or empty when it can. */
+    public Optional<String> refusal(Image candidate, LaunchTemplateVersion current, GroupLaunchTemplate template) {
+        return of(current, template).refusal(candidate);
+    }
+
+    /**
+     * @param currentImageId      the AMI the group's effective version names
+     * @param currentArchitecture that AMI's architecture, or null when it is not visible among the trusted owners' images
+     * @param instanceTypes       otherwise: each instance type of the group and the architectures it supports
+     */
+    public record GroupArchitecture(String currentImageId, String currentArchitecture, Map<String, Set<String>> instanceTypes) {
+
+        /** Architectures an AMI may have for this group; empty when nothing could be read (then every AMI is refused). */
+        public Set<String> architectures() {
+            if (currentArchitecture != null) {
+                return Set.of(currentArchitecture);
+            }
+            Set<String> common = null;
+            for (Set<String> supported : instanceTypes.values()) {
+                if (common == null) {
+                    common = new LinkedHashSet<>(supported);
+                } else {
+                    common.retainAll(supported);
+                }
+            }
+            return common == null ? Set.of() : Set.copyOf(common);
+        }
+
+        public Optional<String> refusal(Image candidate) {
+            String wanted = candidate.architectureAsString();
+            if (currentArchitecture != null) {
+                return currentArchitecture.equals(wanted) ? Optional.empty()
+                        : Optional.of("AMI " + candidate.imageId() + " is " + wanted + " but the group runs "
+                        + currentArchitecture + " (" + currentImageId + ")");
+            }
+            if (instanceTypes.isEmpty()) {
+                return Optional.of("cannot verify the architecture: the current AMI " + currentImageId
+                        + " is not visible among the trusted owners' images and the group names no instance types");
+            }
+            for (Map.Entry<String, Set<String>> type : instanceTypes.entrySet()) {
+                if (wanted == null || !type.getValue().contains(wanted)) {
+                    return Optional.of("AMI " + candidate.imageId() + " is " + wanted + " but instance type " + type.getKey()
+                            + " of the group does not support it");
+                }
+            }
+            return Optional.empty();
+        }
     }
 
     private static Set<String> instanceTypes(LaunchTemplateVersion current, GroupLaunchTemplate template) {

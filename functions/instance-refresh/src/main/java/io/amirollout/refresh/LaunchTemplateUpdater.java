@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Reads launch-template versions and creates the version that carries a new AMI, once.
@@ -97,6 +98,23 @@ public final class LaunchTemplateUpdater {
         }
         String from = " from version " + sourceVersion;
         return description.contains(from + " ") || description.endsWith(from);
+    }
+
+    /**
+     * The source version of a version this function made (read from its description), or empty
+     * for any other version.
+     */
+    static OptionalLong sourceVersion(LaunchTemplateVersion version) {
+        String description = version.versionDescription();
+        if (description == null || !description.startsWith(DESCRIPTION_MARKER)) {
+            return OptionalLong.empty();
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" from version (\\d+)(?: |$)").matcher(description);
+        if (!m.find()) {
+            return OptionalLong.empty();
+        }
+        long source = Long.parseLong(m.group(1));
+        return version.versionNumber() != null && source < version.versionNumber() ? OptionalLong.of(source) : OptionalLong.empty();
     }
 
     static String description(Image image, long sourceVersion) {

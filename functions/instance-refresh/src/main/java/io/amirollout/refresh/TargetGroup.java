@@ -45,16 +45,31 @@ public record TargetGroup(AutoScalingGroup group, Map<String, String> tags, Stri
         return parts.length > 4 ? parts[4] : null;
     }
 
+    /** How a released image reaches a group; decides whether an architecture mismatch is worth a notice. */
+    public enum ReleaseMatch {
+        /** Not this group's image. */
+        NONE,
+        /** The group's image name equals the release's image name: the group asked for exactly this image. */
+        EXPLICIT,
+        /** The released AMI's name belongs to the group's image name ({@link ImageNames}): a looser match. */
+        BY_AMI_NAME,
+        /** A listed group without any image name takes every release (the single-group setup). */
+        UNNAMED
+    }
+
     /**
      * Whether a released image is the one this group runs: its image name equals the release's
-     * image name, or the released AMI's name starts with it (an AMI name prefix). A listed group
-     * without any image name takes every release (the single-group setup).
+     * image name, or the released AMI's name belongs to it ({@link ImageNames#matches}: the name
+     * followed by a space, or by a separator and a digit; never a longer name such as
+     * "golden-al2023-arm64"). A listed group without any image name takes every release.
      */
-    public boolean runs(String releasedImageName, String releasedAmiName) {
+    public ReleaseMatch match(String releasedImageName, String releasedAmiName) {
         if (imageName == null) {
-            return true;
+            return ReleaseMatch.UNNAMED;
         }
-        return imageName.equals(releasedImageName)
-                || (releasedAmiName != null && releasedAmiName.startsWith(imageName));
+        if (imageName.equals(releasedImageName)) {
+            return ReleaseMatch.EXPLICIT;
+        }
+        return ImageNames.matches(imageName, releasedAmiName) ? ReleaseMatch.BY_AMI_NAME : ReleaseMatch.NONE;
     }
 }

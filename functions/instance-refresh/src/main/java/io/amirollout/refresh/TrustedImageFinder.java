@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.ImageState;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -60,21 +61,34 @@ public final class TrustedImageFinder {
     }
 
     /**
-     * The newest available trusted AMI whose name starts with {@code namePrefix} (or equals it),
-     * by CreationDate. Names are only a selector inside the trusted owners' images, never a proof.
+     * The newest available trusted AMI of image {@code imageName} (by CreationDate) that has one
+     * of {@code architectures} (empty = any; the caller then refuses what it cannot verify).
+     * Names are only a selector inside the trusted owners' images, never a proof. The server-side
+     * name filter is a wide prefix; {@link ImageNames#matches} then keeps only this image's AMIs, so
+     * a later "golden-al2023-arm64 …" build never stands in for "golden-al2023". The architecture
+     * is asked of EC2 too ({@code architecture} filter) and checked again on what comes back.
      */
-    public Optional<Image> newestByName(String namePrefix) {
+    public Optional<Image> newestByName(String imageName, Set<String> architectures) {
+        List<Filter> filters = new ArrayList<>(List.of(
+                Filter.builder().name("name").values(imageName, imageName + "*").build(),
+                Filter.builder().name("state").values("available").build()));
+        if (!architectures.isEmpty()) {
+            filters.add(Filter.builder().name("architecture").values(List.copyOf(architectures)).build());
+        }
         return ec2.describeImagesPaginator(DescribeImagesRequest.builder()
                         .owners(trustedOwners)
-                        .filters(Filter.builder().name("name").values(namePrefix, namePrefix + "*").build(),
-                                Filter.builder().name("state").values("available").build())
+                        .filters(filters)
                         .build())
                 .images().stream()
                 .filter(this::trusted)
                 .filter(i -> i.state() == ImageState.AVAILABLE)
-                .filter(i -> i.name() != null && i.name().startsWith(namePrefix))
-                .max(Comparator.comparing(i -> i.creationDate() == null ? "" : i.creationDate()));
+                .filter(i -> ImageNames.matches(imageName, i.name()))
+                .filter(i -> architectures.isEmpty() || architectures.contains(i.architectureAsString()))
+                .max(NEWEST);
     }
+
+    /** Orders images by CreationDate (ISO-8601 text, so text order is time order). */
+    static final Comparator<Image> NEWEST = Comparator.comparing(i -> i.creationDate() == null ? "" : i.creationDate());
 
     /** Why this image may not be rolled out, or empty when it may. */
     public Optional<String> refusal(Image image) {

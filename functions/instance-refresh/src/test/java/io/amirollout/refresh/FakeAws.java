@@ -258,6 +258,7 @@ final class FakeAws {
         String value = switch (filter.name()) {
             case "name" -> image.name();
             case "state" -> image.stateAsString();
+            case "architecture" -> image.architectureAsString();
             default -> throw new IllegalArgumentException("filter not faked: " + filter.name());
         };
         return filter.values().stream().anyMatch(v -> v.endsWith("*") ? value.startsWith(v.substring(0, v.length() - 1)) : value.equals(v));

@@ -168,13 +168,15 @@ class InstanceRefreshProtocolTest {
                 .willReturn(okXml(images(null,
                         imageItem("ami-0a1b2c3d4e5f60718", TRUSTED, "golden-al2023 2026-11-21T10-00-00Z", "2026-11-21T10:00:00.000Z", "x86_64")))));
 
-        Image newest = new TrustedImageFinder(ec2, List.of(TRUSTED)).newestByName("golden-al2023").orElseThrow();
+        Image newest = new TrustedImageFinder(ec2, List.of(TRUSTED)).newestByName("golden-al2023", java.util.Set.of("x86_64")).orElseThrow();
 
         assertEquals("ami-0a1b2c3d4e5f60718", newest.imageId(), "from page 2; the untrusted one on page 1 is ignored");
         server.verify(2, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=DescribeImages"))
                 .withRequestBody(containing("Owner.1=" + TRUSTED))
                 .withRequestBody(containing("Filter.1.Name=name"))
-                .withRequestBody(containing("Filter.1.Value.1=golden-al2023")));
+                .withRequestBody(containing("Filter.1.Value.1=golden-al2023"))
+                .withRequestBody(containing("Filter.3.Name=architecture"))
+                .withRequestBody(containing("Filter.3.Value.1=x86_64")));
         server.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("NextToken=page-2")));
     }
 

@@ -643,4 +643,190 @@ class InstanceRefreshServiceTest {
         assertTrue(result.reason().contains("eu-west-1"));
         assertEquals(List.of(), aws.calls());
     }
+
+    // ----- the group's own image and architecture (an arm64 build of a longer name never stands in) -----
+
+    static final String ARM_AMI = "ami-0a11a11a11a11a0a9";
+
+    /** "golden-al2023-arm64 …", trusted, built after NEW_AMI: a prefix match and a newer date, but not this image. */
+    private void armBuildOfALongerName() {
+        aws.image(ARM_AMI, TRUSTED, IMAGE + "-arm64 2026-11-21T10-00-00Z", "2026-11-21T10:30:00.000Z",
+                ArchitectureValues.ARM64, ImageState.AVAILABLE);
+    }
+
+    static ImageReleased armRelease() {
+        return ImageReleased.from(Json.readTree("""
+                {"version":"1","image":{"name":"golden-al2023-arm64","version":"1.0.3/1"},
+                 "amis":[{"region":"eu-west-1","imageId":"%s","name":"golden-al2023-arm64 2026-11-21T10-00-00Z","accountId":"111122223333"}],
+                 "dryRun":false}""".formatted(ARM_AMI)));
+    }
+
+    @Test
+    void aTickTakesTheNewestAmiOfTheGroupsImageAndArchitectureNotANewerArmBuildOfALongerName() {
+        armBuildOfALongerName();
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+
+        GroupResult group = only(service().tick());
+
+        assertEquals(GroupOutcome.STARTED, group.outcome(), group.reason());
+        assertEquals(NEW_AMI, group.imageId());
+        ArgumentCaptor<DescribeImagesRequest> calls = ArgumentCaptor.forClass(DescribeImagesRequest.class);
+        verify(aws.ec2, atLeastOnce()).describeImages(calls.capture());
+        assertTrue(calls.getAllValues().stream().anyMatch(r -> r.filters().stream().anyMatch(f -> f.name().equals("architecture")
+                && f.values().equals(List.of("x86_64")))), "the name search asks EC2 for the group's architecture");
+        calls.getAllValues().forEach(r -> assertEquals(List.of(TRUSTED), r.owners(), "every DescribeImages names Owners"));
+    }
+
+    @Test
+    void aManualRequestWithoutAmiIsNotBlockedByANewerArmBuild() {
+        armBuildOfALongerName();
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "$Latest", enabled());
+
+        GroupResult group = only(service().manual(new ManualRequest("web-asg", null, false, false)));
+
+        assertEquals(GroupOutcome.STARTED, group.outcome(), group.reason());
+        assertEquals(NEW_AMI, group.imageId());
+    }
+
+    @Test
+    void aRefreshDeferredToTheWindowIsStartedByATickEvenWhenANewerArmBuildExists() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.UPDATE_DAY, "wed", RolloutTags.UPDATE_TIME, "15:00"));
+        assertEquals(GroupOutcome.DEFERRED, only(service().release(release(NEW_AMI, false))).outcome());
+        armBuildOfALongerName();
+
+        GroupResult group = only(service(Instant.parse("2026-11-25T15:10:00Z")).tick());
+
+        assertEquals(GroupOutcome.STARTED, group.outcome(), group.reason());
+        assertEquals(NEW_AMI, group.imageId());
+        assertEquals("2", group.newVersion(), "the pending version");
+        verify(aws.ec2, times(1)).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
+    }
+
+    @Test
+    void aPendingAmiThatCannotBeUsedDoesNotBlockTheNewestByName() {
+        // The recorded pending AMI is newer but no longer available: the next usable candidate wins.
+        aws.image("ami-0ccccccccccccccc0", TRUSTED, IMAGE + " 2026-11-30T10-00-00Z", "2026-11-30T10:00:00.000Z",
+                ArchitectureValues.X86_64, ImageState.DEREGISTERED);
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.PENDING_IMAGE, "ami-0ccccccccccccccc0"));
+
+        GroupResult group = only(service().tick());
+
+        assertEquals(GroupOutcome.STARTED, group.outcome(), group.reason());
+        assertEquals(NEW_AMI, group.imageId());
+    }
+
+    @Test
+    void anArmReleaseDoesNotReachGroupsOfTheX86ImageAtAllNoNotices() {
+        armBuildOfALongerName();
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+
+        RefreshResult result = service().release(armRelease());
+
+        assertEquals(List.of(), result.groups(), "golden-al2023-arm64 is another image: " + result.groups());
+        assertEquals(List.of(), notices.all());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    @Test
+    void aGroupThatNamesTheReleasedImageButCannotRunItsArchitectureIsToldSo() {
+        armBuildOfALongerName();
+        aws.template(LT, OLD_AMI).group("arm-named-asg", LT, "1", Map.of(RolloutTags.ENABLED, "true", RolloutTags.IMAGE, "golden-al2023-arm64"));
+
+        GroupResult group = only(service().release(armRelease()));
+
+        assertEquals(GroupOutcome.SKIPPED, group.outcome());
+        assertTrue(group.reason().contains("arm64") && group.reason().contains("x86_64"), group.reason());
+        assertEquals(Severity.WARNING, notices.only().severity(), "the group asked for this image: a person should know");
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    @Test
+    void aListedGroupWithoutImageNameSkipsAnotherArchitectureQuietly() {
+        armBuildOfALongerName();
+        aws.template(LT, OLD_AMI).group("seed-asg", LT, "1", Map.of());
+
+        GroupResult group = only(service("TARGET_AUTO_SCALING_GROUPS", "seed-asg").release(armRelease()));
+
+        assertEquals(GroupOutcome.SKIPPED, group.outcome());
+        assertTrue(group.reason().contains("arm64"), group.reason());
+        assertEquals(List.of(), notices.all(), "it did not name this image: logged, not announced");
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    // ----- groups sharing a launch template -----
+
+    @Test
+    void aGroupOnLatestSharingItsTemplateIsPinnedBeforeAnotherGroupsVersionIsCreated() {
+        aws.template(LT, OLD_AMI).group("a-pinned", LT, "1", enabled()).group("b-latest", LT, "$Latest", enabled());
+
+        RefreshResult result = service().release(release(NEW_AMI, false));
+
+        GroupResult floating = result.groups().get(1);
+        assertEquals("b-latest", floating.autoScalingGroup());
+        assertEquals(GroupOutcome.STARTED, floating.outcome(), floating.reason());
+        assertTrue(floating.pinned());
+        assertEquals("1", floating.previousVersion(), "what it ran, not the version made for a-pinned");
+        assertEquals("2", floating.newVersion(), "the same version as a-pinned: one version per source and AMI");
+        assertEquals("1", aws.groups.get("b-latest").launchTemplate().version());
+        assertEquals(2, aws.refreshes.get("b-latest").size() + aws.refreshes.get("a-pinned").size());
+        assertEquals(2, aws.versionsOf(LT).size());
+        InOrder order = inOrder(aws.autoScaling, aws.ec2);
+        order.verify(aws.autoScaling).updateAutoScalingGroup(argThat((UpdateAutoScalingGroupRequest r) ->
+                "b-latest".equals(r.autoScalingGroupName()) && "1".equals(r.launchTemplate().version())));
+        order.verify(aws.ec2).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
+        verify(aws.autoScaling, times(1)).updateAutoScalingGroup(any(UpdateAutoScalingGroupRequest.class));
+        assertTrue(result.groups().get(0).reason().contains("b-latest"), result.groups().get(0).reason());
+    }
+
+    @Test
+    void aFloatingGroupOfAnotherImageOnTheSameTemplateIsPinnedButNotRefreshed() {
+        aws.template(LT, OLD_AMI).group("a-pinned", LT, "1", enabled())
+                .group("c-latest", LT, "$Latest", Map.of(RolloutTags.ENABLED, "true", RolloutTags.IMAGE, "golden-ubuntu"));
+
+        RefreshResult result = service().release(release(NEW_AMI, false));
+
+        assertEquals(List.of("a-pinned"), result.groups().stream().map(GroupResult::autoScalingGroup).toList());
+        assertEquals("1", aws.groups.get("c-latest").launchTemplate().version(), "the new version never reaches it by scale-out");
+        assertFalse(aws.refreshes.containsKey("c-latest"));
+    }
+
+    @Test
+    void aSharedTemplateInADryRunIsOnlyDescribed() {
+        aws.template(LT, OLD_AMI).group("a-pinned", LT, "1", enabled()).group("b-latest", LT, "$Latest", enabled());
+
+        RefreshResult result = service().release(release(NEW_AMI, true));
+
+        assertTrue(result.groups().get(0).reason().contains("would pin b-latest"), result.groups().get(0).reason());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    @Test
+    void aGroupThatFloatedOntoAVersionMadeEarlierForAnotherGroupIsPinnedBackAndRefreshed() {
+        // A previous invocation made version 2 for another group; this $Latest group was not a target then.
+        aws.template(LT, OLD_AMI);
+        aws.versionsOf(LT).add(FakeAws.version(LT, 2, NEW_AMI, "m5.large", LaunchTemplateUpdater.description(
+                software.amazon.awssdk.services.ec2.model.Image.builder().imageId(NEW_AMI).build(), 1)));
+        aws.group("late-latest", LT, "$Latest", enabled());
+
+        GroupResult group = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.STARTED, group.outcome(), group.reason());
+        assertTrue(group.pinned());
+        assertEquals("1", group.previousVersion(), "rollback goes to what it ran before it floated");
+        assertEquals("2", group.newVersion());
+        assertEquals(2, aws.versionsOf(LT).size(), "the existing version is reused");
+        assertEquals("1", aws.tagsOf("late-latest").get(RolloutTags.PREVIOUS_VERSION));
+    }
+
+    @Test
+    void aFloatingGroupWhoseTemplateAlreadyHasTheAmiIsPinnedAndReportedUpToDate() {
+        aws.template(LT, OLD_AMI, NEW_AMI).group("web-asg", LT, "$Latest", enabled());
+
+        GroupResult group = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.UP_TO_DATE, group.outcome(), group.reason());
+        assertTrue(group.pinned());
+        assertEquals("2", aws.groups.get("web-asg").launchTemplate().version());
+        assertEquals(List.of("updateAutoScalingGroup"), aws.mutatingCalls());
+    }
 }
