@@ -62,11 +62,6 @@ public final class ArchitectureCheck {
         return new GroupArchitecture(currentImageId, null, supported);
     }
 
-    /** Why {@code candidate} cannot run where the group runs now, or empty when it can. */
-    public Optional<String> refusal(Image candidate, LaunchTemplateVersion current, GroupLaunchTemplate template) {
-        return of(current, template).refusal(candidate);
-    }
-
     /**
      * @param currentImageId      the AMI the group's effective version names
      * @param currentArchitecture that AMI's architecture, or null when it is not visible among the trusted owners' images
@@ -90,6 +85,7 @@ public final class ArchitectureCheck {
             return common == null ? Set.of() : Set.copyOf(common);
         }
 
+        /** Why {@code candidate} cannot run where the group runs now, or empty when it can. */
         public Optional<String> refusal(Image candidate) {
             String wanted = candidate.architectureAsString();
             if (currentArchitecture != null) {
