@@ -51,9 +51,11 @@ public final class ColdStartBenchmark {
     private final Path root;
     private final Path work;
     private final int runs;
+    private final String zips;
     private final WireMockServer server;
 
-    private ColdStartBenchmark(Path root, Path work, int runs) {
+    private ColdStartBenchmark(Path root, Path work, int runs, String zips) {
+        this.zips = zips;
         this.root = root;
         this.work = work;
         this.runs = runs;
@@ -74,15 +76,15 @@ public final class ColdStartBenchmark {
             int eq = set.indexOf('=');
             jvmSets.put(set.substring(0, eq).trim(), set.substring(eq + 1).trim());
         }
-        new ColdStartBenchmark(root, work, runs).run(functions, variants, jvmSets, opts.get("markdown"));
+        new ColdStartBenchmark(root, work, runs, opts.get("zips")).run(functions, variants, jvmSets, opts.get("markdown"));
     }
 
     private static Map<String, String> parse(String[] args) {
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: --root DIR --runs N --functions a,b --variants ours,naive "
-                        + "--jvm 'name=opts;name=opts' --markdown FILE");
+                throw new IllegalArgumentException("usage: --root DIR --runs N --functions a,b --variants ours,naive,snapstart "
+                        + "--jvm 'name=opts;name=opts' --markdown FILE --work DIR --zips DIR");
             }
             opts.put(args[i].substring(2), args[++i]);
         }
@@ -98,7 +100,9 @@ public final class ColdStartBenchmark {
         try {
             for (String name : functions) {
                 Functions.Spec spec = Functions.spec(name, endpoint);
-                Path zip = root.resolve("functions/" + name + "/target/function.zip");
+                // --zips DIR measures other packages of the same functions (DIR/<function>/function.zip), e.g. shrunk ones.
+                Path zip = zips == null ? root.resolve("functions/" + name + "/target/function.zip")
+                        : Path.of(zips).resolve(name + "/function.zip");
                 if (!Files.exists(zip)) {
                     System.out.println("skip " + name + ": no " + root.relativize(zip) + " (run mvn -B verify first)");
                     continue;
@@ -111,7 +115,9 @@ public final class ColdStartBenchmark {
                     Map<String, List<String>> classpaths = new LinkedHashMap<>();
                     Map<String, Long> sizes = new LinkedHashMap<>();
                     for (String variant : variants) {
-                        classpaths.put(variant, classpath(variant.equals("naive") ? "naive" : "ours", unpacked));
+                        // CDS refuses a non-empty directory on the classpath: with @appcds the classes go in a jar.
+                        classpaths.put(variant, classpath(variant.equals("naive") ? "naive" : "ours",
+                                jvm.getValue().contains("@appcds") ? jarred(unpacked) : unpacked));
                         sizes.put(variant, variant.equals("naive") ? naiveSize(zip, classpaths.get(variant)) : Files.size(zip));
                     }
                     Map<String, List<Sample>> samples = new LinkedHashMap<>();
@@ -183,7 +189,9 @@ public final class ColdStartBenchmark {
         }
         if (variant.equals("naive")) {
             cp.add(single(target, "-naive-awsclients.jar").toString());
-            cp.add(unpacked.toString());
+            if (!unpacked.getFileName().toString().endsWith("-jarred")) {
+                cp.add(unpacked.toString());
+            }
             lib.stream().filter(p -> !p.getFileName().toString().startsWith("url-connection-client"))
                     .forEach(p -> cp.add(p.toString()));
             Path naiveLib = target.resolve("naive-lib");
@@ -196,11 +204,36 @@ public final class ColdStartBenchmark {
                         .sorted().forEach(p -> cp.add(p.toString()));
             }
         } else {
-            cp.add(unpacked.toString());
+            if (!unpacked.getFileName().toString().endsWith("-jarred")) {
+                cp.add(unpacked.toString());
+            }
             lib.forEach(p -> cp.add(p.toString()));
         }
         cp.add(single(target, "-launcher.jar").toString());
         return cp;
+    }
+
+    /** A copy of the unpacked zip whose root classes are in lib/function-classes.jar (the layout AppCDS needs). */
+    private static Path jarred(Path unpacked) throws IOException {
+        Path copy = unpacked.resolveSibling(unpacked.getFileName() + "-jarred");
+        if (Files.exists(copy)) {
+            return copy;
+        }
+        Files.createDirectories(copy.resolve("lib"));
+        try (Stream<Path> jars = Files.list(unpacked.resolve("lib"))) {
+            for (Path jar : jars.toList()) {
+                Files.copy(jar, copy.resolve("lib").resolve(jar.getFileName()));
+            }
+        }
+        Path jar = copy.resolve("lib/0-function-classes.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar)); Stream<Path> walk = Files.walk(unpacked)) {
+            for (Path file : walk.filter(Files::isRegularFile).filter(f -> !unpacked.relativize(f).startsWith("lib")).toList()) {
+                out.putNextEntry(new java.util.jar.JarEntry(unpacked.relativize(file).toString().replace(File.separatorChar, '/')));
+                Files.copy(file, out);
+                out.closeEntry();
+            }
+        }
+        return copy;
     }
 
     /** The naive deployment package: the function zip plus every jar the naive classpath adds (jars are already compressed). */
@@ -246,6 +279,7 @@ public final class ColdStartBenchmark {
         Process process = builder.start();
         String resultLine = null;
         long resultAt = 0;
+        long classes = -1;
         StringBuilder stdout = new StringBuilder();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -253,6 +287,8 @@ public final class ColdStartBenchmark {
                 if (line.startsWith("@@RESULT ") && resultLine == null) {
                     resultAt = System.nanoTime();
                     resultLine = line;
+                } else if (line.startsWith("@@CLASSES ")) {
+                    classes = Long.parseLong(line.substring("@@CLASSES ".length()).trim());
                 } else if (stdout.length() < 20_000) {
                     stdout.append(line).append('\n');
                 }
@@ -267,7 +303,7 @@ public final class ColdStartBenchmark {
                     + work.resolve(logName + ".stderr.log") + "\n" + abbreviate(stdout.toString(), 2000)
                     + abbreviate(Files.readString(work.resolve(logName + ".stderr.log")), 4000));
         }
-        return Sample.parse(resultLine, (resultAt - start) / 1_000_000.0);
+        return Sample.parse(resultLine, (resultAt - start) / 1_000_000.0, classes);
     }
 
     static String abbreviate(String text, int max) {
@@ -300,26 +336,27 @@ public final class ColdStartBenchmark {
     }
 
     /** One cold start. */
-    record Sample(double wallMs, long constructMs, long primeMs, long invokeMs, long peakRssKb, String result) {
-        static Sample parse(String line, double wallMs) {
+    record Sample(double wallMs, long constructMs, long primeMs, long invokeMs, long cpuMs, long peakRssKb, long classes,
+                  String result) {
+        static Sample parse(String line, double wallMs, long classes) {
             Map<String, String> fields = new LinkedHashMap<>();
             String rest = line.substring("@@RESULT ".length());
-            for (String key : List.of("constructMs", "primeMs", "invokeMs", "vmHwmKb")) {
+            for (String key : List.of("constructMs", "primeMs", "invokeMs", "cpuMs", "vmHwmKb")) {
                 int at = rest.indexOf(key + "=");
                 int end = rest.indexOf(' ', at);
                 fields.put(key, rest.substring(at + key.length() + 1, end));
             }
             String result = rest.substring(rest.indexOf("result=") + "result=".length());
             return new Sample(wallMs, Long.parseLong(fields.get("constructMs")), Long.parseLong(fields.get("primeMs")),
-                    Long.parseLong(fields.get("invokeMs")),
-                    Long.parseLong(fields.get("vmHwmKb")), result);
+                    Long.parseLong(fields.get("invokeMs")), Long.parseLong(fields.get("cpuMs")),
+                    Long.parseLong(fields.get("vmHwmKb")), classes, result);
         }
     }
 
     /** The figures of one function x build x JVM option set. */
     record Row(String function, String variant, String jvm, int runs, double median, double min, double max,
-               double q1, double q3, double constructMedian, double primeMedian, double invokeMedian, double rssMbMedian,
-               double zipMb) {
+               double q1, double q3, double constructMedian, double primeMedian, double invokeMedian, double cpuMedian,
+               double rssMbMedian, double classesMedian, double zipMb) {
 
         static Row of(String function, String variant, String jvm, List<Sample> samples, long zipBytes) {
             double[] wall = samples.stream().mapToDouble(Sample::wallMs).sorted().toArray();
@@ -328,7 +365,9 @@ public final class ColdStartBenchmark {
                     quantile(samples.stream().mapToDouble(Sample::constructMs).sorted().toArray(), 0.5),
                     quantile(samples.stream().mapToDouble(Sample::primeMs).sorted().toArray(), 0.5),
                     quantile(samples.stream().mapToDouble(Sample::invokeMs).sorted().toArray(), 0.5),
+                    quantile(samples.stream().mapToDouble(Sample::cpuMs).sorted().toArray(), 0.5),
                     quantile(samples.stream().mapToDouble(s -> s.peakRssKb() / 1024.0).sorted().toArray(), 0.5),
+                    quantile(samples.stream().mapToDouble(Sample::classes).sorted().toArray(), 0.5),
                     zipBytes / (1024.0 * 1024.0));
         }
 
@@ -342,17 +381,18 @@ public final class ColdStartBenchmark {
         static String table(List<Row> rows, List<String> variants) {
             StringBuilder out = new StringBuilder();
             out.append("| function | build | JVM options | runs | first result median ms | min | max | IQR | "
-                    + "construct ms | prime ms | invoke ms | peak RSS MB | zip MB | naive/ours time | naive/ours RSS | naive/ours zip |\n");
-            out.append("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+                    + "construct ms | prime ms | invoke ms | CPU ms | peak RSS MB | classes | zip MB | naive/ours time | naive/ours CPU | naive/ours RSS | naive/ours zip |\n");
+            out.append("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
             for (Row row : rows) {
                 Row ours = rows.stream().filter(r -> r.function.equals(row.function) && r.jvm.equals(row.jvm)
                         && r.variant.equals("ours")).findFirst().orElse(null);
                 boolean ratio = row.variant.equals("naive") && ours != null;
                 out.append(String.format(Locale.ROOT,
-                        "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %s | %s | %s |%n",
+                        "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %s | %s | %s | %s |%n",
                         row.function, row.variant, row.jvm, row.runs, row.median, row.min, row.max, row.q3 - row.q1,
-                        row.constructMedian, row.primeMedian, row.invokeMedian, row.rssMbMedian, row.zipMb,
+                        row.constructMedian, row.primeMedian, row.invokeMedian, row.cpuMedian, row.rssMbMedian, row.classesMedian, row.zipMb,
                         ratio ? String.format(Locale.ROOT, "%.2f", row.median / ours.median) : "",
+                        ratio ? String.format(Locale.ROOT, "%.2f", row.cpuMedian / ours.cpuMedian) : "",
                         ratio ? String.format(Locale.ROOT, "%.2f", row.rssMbMedian / ours.rssMbMedian) : "",
                         ratio ? String.format(Locale.ROOT, "%.2f", row.zipMb / ours.zipMb) : ""));
             }

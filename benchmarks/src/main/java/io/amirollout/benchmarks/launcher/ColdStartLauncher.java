@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * Lambda Java runtime would: constructs the handler with its public no-arg constructor (the production
  * path: reads the environment, builds real SDK clients), invokes it once with an event file, and prints
  * one machine-readable line the driver waits for:
- * <pre>@@RESULT constructMs=.. primeMs=.. invokeMs=.. vmHwmKb=.. result=&lt;handler output&gt;</pre>
+ * <pre>@@RESULT constructMs=.. primeMs=.. invokeMs=.. cpuMs=.. vmHwmKb=.. result=&lt;handler output&gt;</pre>
  * With {@code BENCHMARK_SIMULATE_SNAPSTART=true} the SnapStart hooks run between construction and invocation.
  * The driver times the process from spawn to that line; the in-process figures are a breakdown.
  * Usage: ColdStartLauncher &lt;handler class&gt; &lt;event file&gt;
@@ -58,10 +58,30 @@ public final class ColdStartLauncher {
         out.println("@@RESULT constructMs=" + constructMs
                 + " primeMs=" + primeMs
                 + " invokeMs=" + (invoked - constructed) / 1_000_000
+                + " cpuMs=" + cpuMs()
                 + " vmHwmKb=" + peakRssKb()
                 + " result=" + outcome);
         out.flush();
+        // After the timed line: how many classes the cold start loaded (the JMX bean itself loads a few dozen more).
+        out.println("@@CLASSES " + java.lang.management.ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+        out.flush();
         System.exit(0);
+    }
+
+    /**
+     * CPU time (user + system, every thread: JIT, GC, class loading) this process used so far, from
+     * /proc/self/stat in clock ticks (USER_HZ is 100 on Linux). Unlike wall time it barely changes when
+     * other processes compete for the cores, so it compares builds fairly on a busy machine.
+     */
+    private static long cpuMs() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // After "pid (comm) ": field 3 is state, so utime (field 14) is index 11 and stime index 12.
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     /** VmHWM: the peak resident set size of this process so far, as the kernel counts it. */
