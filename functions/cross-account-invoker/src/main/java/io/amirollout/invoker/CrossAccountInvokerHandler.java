@@ -8,8 +8,10 @@ import io.amirollout.shared.Env;
 import io.amirollout.shared.InvalidEventException;
 import io.amirollout.shared.Json;
 import io.amirollout.shared.Log;
+import io.amirollout.shared.SnapStartPriming;
 import io.amirollout.shared.SnsNotificationPublisher;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -31,7 +33,21 @@ public final class CrossAccountInvokerHandler implements RequestStreamHandler {
 
     /** Used by Lambda: configuration and clients once per container. */
     public CrossAccountInvokerHandler() {
-        this(production(CrossAccountInvokerConfig.from(Env.system())));
+        this(CrossAccountInvokerConfig.from(Env.system()));
+    }
+
+    private CrossAccountInvokerHandler(CrossAccountInvokerConfig config) {
+        this(production(config));
+        // SnapStart: a dry-run image event through offline clients warms the real paths before the snapshot
+        // (no AWS call: nothing is assumed, nothing invoked).
+        SnapStartPriming.register("cross-account-invoker", () -> SnapStartPriming.invoke(
+                new CrossAccountInvokerHandler(new CrossAccountInvokerService(config,
+                        SnapStartPriming.offlineClient(OrganizationsClient.builder()),
+                        SnapStartPriming.offlineClient(ImagebuilderClient.builder()), SnapStartPriming.offlineClient(StsClient.builder()),
+                        LambdaClientFactory.sharedPerRegion(region -> SnapStartPriming.offlineClient(LambdaClient.builder())),
+                        SnsNotificationPublisher.forTopic(SnapStartPriming.offlineClient(SnsClient.builder()), config.notificationTopicArn()),
+                        Clock.systemUTC())),
+                CrossAccountInvokerHandler.class.getResourceAsStream("/snapstart-priming-event.json")));
     }
 
     CrossAccountInvokerHandler(CrossAccountInvokerService service) {
