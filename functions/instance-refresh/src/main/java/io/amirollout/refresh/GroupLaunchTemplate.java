@@ -1,5 +1,6 @@
 package io.amirollout.refresh;
 
+import io.amirollout.shared.autoscaling.AutoScalingGroups;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.LaunchTemplateOverrides;
 import software.amazon.awssdk.services.autoscaling.model.LaunchTemplateSpecification;
@@ -23,19 +24,20 @@ public record GroupLaunchTemplate(String templateId, String templateName, String
     }
 
     public static Resolution resolve(AutoScalingGroup group) {
-        if (group.launchTemplate() != null) {
-            return new Resolution(from(group.launchTemplate(), null), null);
-        }
-        MixedInstancesPolicy mixed = group.mixedInstancesPolicy();
-        if (mixed != null && mixed.launchTemplate() != null && mixed.launchTemplate().launchTemplateSpecification() != null) {
-            for (LaunchTemplateOverrides override : mixed.launchTemplate().overrides()) {
-                if (override.launchTemplateSpecification() != null) {
-                    return new Resolution(null, "its mixed instances policy gives instance type "
-                            + override.instanceType() + " a launch template of its own; only groups with one launch "
-                            + "template are supported");
+        LaunchTemplateSpecification spec = AutoScalingGroups.launchTemplate(group);
+        if (spec != null) {
+            // The group's own template wins; otherwise the template came from its mixed instances policy.
+            MixedInstancesPolicy mixed = group.launchTemplate() != null ? null : group.mixedInstancesPolicy();
+            if (mixed != null) {
+                for (LaunchTemplateOverrides override : mixed.launchTemplate().overrides()) {
+                    if (override.launchTemplateSpecification() != null) {
+                        return new Resolution(null, "its mixed instances policy gives instance type "
+                                + override.instanceType() + " a launch template of its own; only groups with one launch "
+                                + "template are supported");
+                    }
                 }
             }
-            return new Resolution(from(mixed.launchTemplate().launchTemplateSpecification(), mixed), null);
+            return new Resolution(from(spec, mixed), null);
         }
         if (group.launchConfigurationName() != null) {
             return new Resolution(null, "it uses launch configuration " + group.launchConfigurationName()

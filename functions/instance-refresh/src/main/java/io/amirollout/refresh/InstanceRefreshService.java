@@ -4,6 +4,7 @@ import io.amirollout.shared.ImageReleased;
 import io.amirollout.shared.Log;
 import io.amirollout.shared.NotificationPublisher;
 import io.amirollout.shared.RolloutTags;
+import io.amirollout.shared.autoscaling.InstanceRefreshes;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshInProgressException;
@@ -223,7 +224,7 @@ public final class InstanceRefreshService {
             OptionalLong source = template.floating() ? LaunchTemplateUpdater.sourceVersion(current) : OptionalLong.empty();
             history = refreshes.history(group.name());
             String floatedTo = Long.toString(current.versionNumber());
-            boolean refreshedBefore = history.stream().anyMatch(r -> floatedTo.equals(RefreshStarter.targetVersion(r)));
+            boolean refreshedBefore = history.stream().anyMatch(r -> floatedTo.equals(InstanceRefreshes.targetVersion(r)));
             Optional<LaunchTemplateVersion> sourceVersion = source.isPresent() && !refreshedBefore
                     ? templates.version(templateId, Long.toString(source.getAsLong())) : Optional.empty();
             if (sourceVersion.isEmpty()) {
@@ -373,7 +374,7 @@ public final class InstanceRefreshService {
 
     private GroupResult whileActive(TargetGroup group, InstanceRefresh active, Optional<LaunchTemplateVersion> existing,
                                     Image image, boolean tick, boolean dryRun, GroupResult.Builder result) {
-        String target = RefreshStarter.targetVersion(active);
+        String target = InstanceRefreshes.targetVersion(active);
         result.instanceRefreshId(active.instanceRefreshId());
         if (existing.isPresent() && Long.toString(existing.get().versionNumber()).equals(target)) {
             String reason = "instance refresh " + active.instanceRefreshId() + " (" + active.statusAsString()

@@ -1,5 +1,6 @@
 package io.amirollout.refresh;
 
+import io.amirollout.shared.autoscaling.InstanceRefreshes;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.CreateOrUpdateTagsRequest;
 import software.amazon.awssdk.services.autoscaling.model.DeleteTagsRequest;
@@ -55,23 +56,7 @@ public final class RefreshStarter {
 
     /** A refresh to {@code version} that failed, was cancelled or was rolled back, if any. */
     public static Optional<InstanceRefresh> undone(List<InstanceRefresh> history, String version) {
-        return history.stream().filter(r -> UNDONE.contains(r.status()) && version.equals(targetVersion(r))).findFirst();
-    }
-
-    /** The launch-template version a refresh moves the group to, or null when it has no desired configuration. */
-    public static String targetVersion(InstanceRefresh refresh) {
-        DesiredConfiguration desired = refresh.desiredConfiguration();
-        if (desired == null) {
-            return null;
-        }
-        if (desired.launchTemplate() != null) {
-            return desired.launchTemplate().version();
-        }
-        if (desired.mixedInstancesPolicy() != null && desired.mixedInstancesPolicy().launchTemplate() != null
-                && desired.mixedInstancesPolicy().launchTemplate().launchTemplateSpecification() != null) {
-            return desired.mixedInstancesPolicy().launchTemplate().launchTemplateSpecification().version();
-        }
-        return null;
+        return history.stream().filter(r -> UNDONE.contains(r.status()) && version.equals(InstanceRefreshes.targetVersion(r))).findFirst();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.amirollout.refresh;
 
 import io.amirollout.shared.RolloutTags;
+import io.amirollout.shared.autoscaling.AutoScalingGroups;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.TagDescription;
 
@@ -30,9 +31,9 @@ public record TargetGroup(AutoScalingGroup group, Map<String, String> tags, Stri
         return group.autoScalingGroupName();
     }
 
+    /** A tag's value, trimmed; empty when absent or blank. */
     public Optional<String> tag(String key) {
-        String value = tags.get(key);
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+        return AutoScalingGroups.tag(group, key);
     }
 
     /** The account id from the group's ARN (for notices), or null. */

@@ -6,6 +6,8 @@ import io.amirollout.shared.NotificationKind;
 import io.amirollout.shared.NotificationPublisher;
 import io.amirollout.shared.RolloutTags;
 import io.amirollout.shared.Severity;
+import io.amirollout.shared.autoscaling.AutoScalingGroups;
+import io.amirollout.shared.autoscaling.InstanceRefreshes;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.ActiveInstanceRefreshNotFoundException;
@@ -20,7 +22,6 @@ import software.amazon.awssdk.services.autoscaling.model.LaunchTemplateSpecifica
 import software.amazon.awssdk.services.autoscaling.model.MixedInstancesPolicy;
 import software.amazon.awssdk.services.autoscaling.model.RefreshPreferences;
 import software.amazon.awssdk.services.autoscaling.model.RefreshStrategy;
-import software.amazon.awssdk.services.autoscaling.model.TagDescription;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -146,7 +147,7 @@ public final class RollbackService {
         InstanceRefresh refresh = latest.get();
         String id = refresh.instanceRefreshId();
         String status = refresh.statusAsString();
-        String refreshVersion = desiredVersion(refresh);
+        String refreshVersion = InstanceRefreshes.targetVersion(refresh);
         boolean ourRollForward = previousVersion != null && previousVersion.equals(refreshVersion);
 
         InstanceRefreshStatus known = refresh.status() == null ? InstanceRefreshStatus.UNKNOWN_TO_SDK_VERSION : refresh.status();
@@ -200,7 +201,7 @@ public final class RollbackService {
         String name = group.autoScalingGroupName();
         String id = refresh.instanceRefreshId();
         String status = refresh.statusAsString();
-        String from = desiredVersion(refresh);
+        String from = InstanceRefreshes.targetVersion(refresh);
         String to = groupVersion(group);
         if (dryRun) {
             String caveat = irreversibleHint(refresh);
@@ -241,7 +242,7 @@ public final class RollbackService {
         return new GroupResult(name, GroupOutcome.CANCELLED_NOT_ROLLED_BACK, "refresh " + id
                 + " was CANCELLED, NOT rolled back: AWS refused the rollback (" + why + "). Instances already replaced"
                 + " keep the new launch-template version; restore them by hand (start a refresh to the previous version)",
-                id, refresh.statusAsString(), null, desiredVersion(refresh), groupVersion(group));
+                id, refresh.statusAsString(), null, InstanceRefreshes.targetVersion(refresh), groupVersion(group));
     }
 
     /**
@@ -255,7 +256,7 @@ public final class RollbackService {
         String name = group.autoScalingGroupName();
         String id = refresh.instanceRefreshId();
         String status = refresh.statusAsString();
-        String from = desiredVersion(refresh) != null ? desiredVersion(refresh) : groupVersion(group);
+        String from = InstanceRefreshes.targetVersion(refresh) != null ? InstanceRefreshes.targetVersion(refresh) : groupVersion(group);
         if (previousVersion == null || !previousVersion.matches("[0-9]+")) {
             return new GroupResult(name, GroupOutcome.FAILED, "refresh " + id + " finished Successful recently but the "
                     + RolloutTags.PREVIOUS_VERSION + " tag is " + (previousVersion == null ? "missing" : "not a version number ('"
@@ -383,13 +384,7 @@ public final class RollbackService {
     // --- reading AWS shapes ----------------------------------------------------------------------------------
 
     static String tag(AutoScalingGroup group, String key) {
-        for (TagDescription tag : group.tags()) {
-            if (key.equals(tag.key())) {
-                String value = tag.value() == null ? "" : tag.value().trim();
-                return value.isEmpty() ? null : value;
-            }
-        }
-        return null;
+        return AutoScalingGroups.tag(group, key).orElse(null);
     }
 
     private static Optional<Integer> intTag(AutoScalingGroup group, String key, int min, int max) {
@@ -410,45 +405,19 @@ public final class RollbackService {
         return Optional.empty();
     }
 
-    static String desiredVersion(InstanceRefresh refresh) {
-        DesiredConfiguration desired = refresh.desiredConfiguration();
-        if (desired == null) {
-            return null;
-        }
-        if (desired.launchTemplate() != null) {
-            return desired.launchTemplate().version();
-        }
-        if (desired.mixedInstancesPolicy() != null && desired.mixedInstancesPolicy().launchTemplate() != null
-                && desired.mixedInstancesPolicy().launchTemplate().launchTemplateSpecification() != null) {
-            return desired.mixedInstancesPolicy().launchTemplate().launchTemplateSpecification().version();
-        }
-        return null;
-    }
-
-    private static LaunchTemplateSpecification groupTemplate(AutoScalingGroup group) {
-        if (group.launchTemplate() != null) {
-            return group.launchTemplate();
-        }
-        MixedInstancesPolicy mixed = group.mixedInstancesPolicy();
-        if (mixed != null && mixed.launchTemplate() != null) {
-            return mixed.launchTemplate().launchTemplateSpecification();
-        }
-        return null;
-    }
-
     static String groupVersion(AutoScalingGroup group) {
-        LaunchTemplateSpecification spec = groupTemplate(group);
+        LaunchTemplateSpecification spec = AutoScalingGroups.launchTemplate(group);
         return spec == null ? null : spec.version();
     }
 
     private static String groupTemplateId(AutoScalingGroup group) {
-        LaunchTemplateSpecification spec = groupTemplate(group);
+        LaunchTemplateSpecification spec = AutoScalingGroups.launchTemplate(group);
         return spec == null ? null : spec.launchTemplateId();
     }
 
     /** For dry runs: the documented conditions under which AWS refuses a rollback. */
     private static String irreversibleHint(InstanceRefresh refresh) {
-        String version = desiredVersion(refresh);
+        String version = InstanceRefreshes.targetVersion(refresh);
         if (refresh.desiredConfiguration() == null) {
             return "AWS would refuse the rollback (the refresh has no desired configuration) and the refresh would be cancelled instead";
         }

@@ -3,6 +3,7 @@ package io.amirollout.rollback;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.amirollout.shared.NotificationKind;
+import io.amirollout.shared.autoscaling.InstanceRefreshes;
 import io.amirollout.shared.testing.RecordingPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -153,7 +154,7 @@ class AutoScalingProtocolTest {
 
         assertEquals(2, refreshes.size());
         assertEquals(InstanceRefreshStatus.BAKING, refreshes.get(0).status());
-        assertEquals("8", RollbackService.desiredVersion(refreshes.get(0)));
+        assertEquals("8", InstanceRefreshes.targetVersion(refreshes.get(0)));
         assertEquals(Instant.parse("2026-11-07T15:40:12Z"), refreshes.get(1).endTime());
         server.verify(postRequestedFor(urlEqualTo("/"))
                 .withRequestBody(containing("AutoScalingGroupName=web-asg"))
