@@ -3,19 +3,15 @@ package io.amirollout.shared;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.amirollout.shared.testing.CapturedOutput;
+import io.amirollout.shared.testing.LocalAwsEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 
-import java.net.URI;
 import java.time.Instant;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.*;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The real SNS client against WireMock answering in SNS's query/XML wire format. */
@@ -32,25 +28,21 @@ class SnsNotificationPublisherTest {
               <RequestId>9dd01905-5012-5f99-8663-4b3ecd0dfaef</RequestId>
             </ErrorResponse>""";
 
+    private LocalAwsEndpoint endpoint;
     private WireMockServer server;
     private SnsClient sns;
 
     @BeforeEach
     void start() {
-        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        server.start();
-        sns = SnsClient.builder()
-                .endpointOverride(URI.create(server.baseUrl()))
-                .region(Region.EU_WEST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret")))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-                .build();
+        endpoint = LocalAwsEndpoint.start();
+        server = endpoint.server();
+        sns = endpoint.client(SnsClient.builder());
     }
 
     @AfterEach
     void stop() {
         sns.close();
-        server.stop();
+        endpoint.stop();
     }
 
     private static Notification notice() {
@@ -89,14 +81,8 @@ class SnsNotificationPublisherTest {
                 .willReturn(aResponse().withStatus(400).withBody(THROTTLED)).willSetStateTo("ok"));
         server.stubFor(post("/").inScenario("throttle").whenScenarioStateIs("ok")
                 .willReturn(ok(PUBLISH_OK)));
-        SnsClient retrying = SnsClient.builder()
-                .endpointOverride(URI.create(server.baseUrl()))
-                .region(Region.EU_WEST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret")))
-                .overrideConfiguration(o -> o.retryStrategy(software.amazon.awssdk.core.retry.RetryMode.STANDARD))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-                .build();
-        new SnsNotificationPublisher(retrying, "arn:aws:sns:eu-west-1:1:t").publish(notice());
+        // The client carries the standard retry strategy, as AwsClients gives it in production.
+        new SnsNotificationPublisher(sns, "arn:aws:sns:eu-west-1:1:t").publish(notice());
         server.verify(2, postRequestedFor(urlEqualTo("/")));
     }
 

@@ -6,6 +6,7 @@ import io.amirollout.shared.AwsClients;
 import io.amirollout.shared.Env;
 import io.amirollout.shared.ImageReleased;
 import io.amirollout.shared.Json;
+import io.amirollout.shared.testing.LocalAwsEndpoint;
 import io.amirollout.shared.testing.RecordingPublisher;
 import io.amirollout.shared.testing.TestFiles;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.*;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -45,6 +45,7 @@ class ProtocolTest {
     static final String INVOKE_PATH = "/2015-03-31/functions/ami-rollout-instance-refresh/invocations";
     static final String ORGS = "AWSOrganizationsV20161128.";
 
+    private LocalAwsEndpoint local;
     private WireMockServer server;
     private OrganizationsClient organizations;
     private ImagebuilderClient imagebuilder;
@@ -53,10 +54,10 @@ class ProtocolTest {
 
     @BeforeEach
     void start() {
-        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        server.start();
+        local = LocalAwsEndpoint.start();
+        server = local.server();
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDINFRA", "infra-secret"));
-        URI endpoint = URI.create(server.baseUrl());
+        URI endpoint = local.uri();
         organizations = AwsClients.build(OrganizationsClient.builder().endpointOverride(endpoint), Region.US_EAST_1, credentials);
         imagebuilder = AwsClients.build(ImagebuilderClient.builder().endpointOverride(endpoint), Region.EU_WEST_1, credentials);
         sts = AwsClients.build(StsClient.builder().endpointOverride(endpoint), Region.EU_WEST_1, credentials);
@@ -68,14 +69,14 @@ class ProtocolTest {
         organizations.close();
         imagebuilder.close();
         sts.close();
-        server.stop();
+        local.stop();
     }
 
     private CrossAccountInvokerService service(Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(Map.of("TARGET_ROLE_NAME", "ami-rollout-invoke",
                 "TARGET_FUNCTION_NAME", "ami-rollout-instance-refresh", "EXTERNAL_ID", "ext-2026"));
         env.putAll(extra);
-        URI endpoint = URI.create(server.baseUrl());
+        URI endpoint = local.uri();
         // As in production: one client per region whose own credentials refuse to sign; each Invoke
         // must be signed with the target account's assumed credentials carried on the request.
         LambdaClientFactory lambdas = LambdaClientFactory.sharedPerRegion(region -> AwsClients.build(

@@ -3,30 +3,24 @@ package io.amirollout.refresh;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.amirollout.shared.Env;
-import io.amirollout.shared.Json;
 import io.amirollout.shared.ImageReleased;
+import io.amirollout.shared.Json;
 import io.amirollout.shared.RolloutTags;
+import io.amirollout.shared.testing.LocalAwsEndpoint;
 import io.amirollout.shared.testing.RecordingPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Image;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.*;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -40,28 +34,24 @@ class InstanceRefreshProtocolTest {
     static final String EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
     static final String ASG_NS = "http://autoscaling.amazonaws.com/doc/2011-01-01/";
 
+    private LocalAwsEndpoint endpoint;
     private WireMockServer server;
     private Ec2Client ec2;
     private AutoScalingClient autoScaling;
 
     @BeforeEach
     void start() {
-        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        server.start();
-        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "test-secret"));
-        ec2 = Ec2Client.builder().endpointOverride(URI.create(server.baseUrl())).region(Region.EU_WEST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
-        autoScaling = AutoScalingClient.builder().endpointOverride(URI.create(server.baseUrl())).region(Region.EU_WEST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
+        endpoint = LocalAwsEndpoint.start();
+        server = endpoint.server();
+        ec2 = endpoint.client(Ec2Client.builder());
+        autoScaling = endpoint.client(AutoScalingClient.builder());
     }
 
     @AfterEach
     void stop() {
         ec2.close();
         autoScaling.close();
-        server.stop();
+        endpoint.stop();
     }
 
     // ----- wire-format answers -----

@@ -4,25 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.amirollout.shared.Json;
+import io.amirollout.shared.testing.LocalAwsEndpoint;
 import io.amirollout.shared.testing.RecordingPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.*;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The real Image Builder client against WireMock speaking Image Builder's REST-JSON protocol. */
@@ -31,6 +25,7 @@ class ImagebuilderProtocolTest {
     static final String PIPELINE = "arn:aws:imagebuilder:eu-west-1:111122223333:image-pipeline/golden-al2023";
     static final String IMAGE = "arn:aws:imagebuilder:eu-west-1:111122223333:image/golden-al2023/1.0.3/4";
 
+    private LocalAwsEndpoint endpoint;
     private WireMockServer server;
     private ImagebuilderClient client;
     private RecordingPublisher publisher;
@@ -38,15 +33,9 @@ class ImagebuilderProtocolTest {
 
     @BeforeEach
     void start() {
-        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        server.start();
-        client = ImagebuilderClient.builder()
-                .endpointOverride(URI.create(server.baseUrl()))
-                .region(Region.EU_WEST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "test-secret")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD))
-                .build();
+        endpoint = LocalAwsEndpoint.start();
+        server = endpoint.server();
+        client = endpoint.client(ImagebuilderClient.builder());
         publisher = new RecordingPublisher();
         service = new PipelineStarterService(new PipelineStarterConfig(PIPELINE, "payloads", "", ".sh", null, false),
                 client, publisher, Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC));
@@ -55,7 +44,7 @@ class ImagebuilderProtocolTest {
     @AfterEach
     void stop() {
         client.close();
-        server.stop();
+        endpoint.stop();
     }
 
     private static Candidate payload() {

@@ -4,27 +4,21 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.amirollout.shared.NotificationKind;
 import io.amirollout.shared.autoscaling.InstanceRefreshes;
+import io.amirollout.shared.testing.LocalAwsEndpoint;
 import io.amirollout.shared.testing.RecordingPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.ActiveInstanceRefreshNotFoundException;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus;
 import software.amazon.awssdk.services.autoscaling.model.IrreversibleInstanceRefreshException;
 
-import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.*;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.amirollout.rollback.Fixtures.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -37,28 +31,23 @@ class AutoScalingProtocolTest {
 
     private static final String NS = "http://autoscaling.amazonaws.com/doc/2011-01-01/";
 
+    private LocalAwsEndpoint endpoint;
     private WireMockServer server;
     private AutoScalingClient autoScaling;
     private RecordingPublisher notices;
 
     @BeforeEach
     void start() {
-        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        server.start();
-        autoScaling = AutoScalingClient.builder()
-                .endpointOverride(URI.create(server.baseUrl()))
-                .region(Region.EU_WEST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "test-secret")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD))
-                .build();
+        endpoint = LocalAwsEndpoint.start();
+        server = endpoint.server();
+        autoScaling = endpoint.client(AutoScalingClient.builder());
         notices = new RecordingPublisher();
     }
 
     @AfterEach
     void stop() {
         autoScaling.close();
-        server.stop();
+        endpoint.stop();
     }
 
     // --- wire bodies -----------------------------------------------------------------------------------------

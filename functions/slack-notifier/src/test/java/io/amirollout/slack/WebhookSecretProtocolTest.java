@@ -2,21 +2,14 @@ package io.amirollout.slack;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.amirollout.shared.testing.LocalAwsEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
-import java.net.URI;
-
 import static com.github.tomakehurst.wiremock.client.WireMock.*;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.amirollout.slack.Fakes.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -27,28 +20,24 @@ import static org.junit.jupiter.api.Assertions.*;
 class WebhookSecretProtocolTest {
 
     private static final String JSON_11 = "application/x-amz-json-1.1";
+    private LocalAwsEndpoint endpoint;
     private WireMockServer server;
     private SecretsManagerClient secrets;
     private SsmClient ssm;
 
     @BeforeEach
     void start() {
-        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        server.start();
-        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret"));
-        secrets = SecretsManagerClient.builder().endpointOverride(URI.create(server.baseUrl())).region(Region.EU_WEST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
-        ssm = SsmClient.builder().endpointOverride(URI.create(server.baseUrl())).region(Region.EU_WEST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
+        endpoint = LocalAwsEndpoint.start();
+        server = endpoint.server();
+        secrets = endpoint.client(SecretsManagerClient.builder());
+        ssm = endpoint.client(SsmClient.builder());
     }
 
     @AfterEach
     void stop() {
         secrets.close();
         ssm.close();
-        server.stop();
+        endpoint.stop();
     }
 
     private static String secretResponse(String secretString) {

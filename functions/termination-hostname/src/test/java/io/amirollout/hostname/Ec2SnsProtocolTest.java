@@ -3,25 +3,19 @@ package io.amirollout.hostname;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.amirollout.shared.Json;
+import io.amirollout.shared.testing.LocalAwsEndpoint;
 import io.amirollout.shared.testing.RecordingPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.*;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.amirollout.hostname.HostnameServiceTest.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -31,33 +25,30 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class Ec2SnsProtocolTest {
 
+    private LocalAwsEndpoint endpoint;
     private WireMockServer server;
+    private LocalAwsEndpoint snsEndpoint;
     private WireMockServer snsServer;
     private Ec2Client ec2;
     private SnsClient sns;
 
     @BeforeEach
     void start() {
-        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        server.start();
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "test-secret"));
-        ec2 = Ec2Client.builder().endpointOverride(URI.create(server.baseUrl())).region(Region.EU_WEST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
+        endpoint = LocalAwsEndpoint.start();
+        server = endpoint.server();
+        ec2 = endpoint.client(Ec2Client.builder());
         // SNS on its own local endpoint, as it has its own in AWS.
-        snsServer = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        snsServer.start();
-        sns = SnsClient.builder().endpointOverride(URI.create(snsServer.baseUrl())).region(Region.EU_WEST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
+        snsEndpoint = LocalAwsEndpoint.start();
+        snsServer = snsEndpoint.server();
+        sns = snsEndpoint.client(SnsClient.builder());
     }
 
     @AfterEach
     void stop() {
         ec2.close();
         sns.close();
-        server.stop();
-        snsServer.stop();
+        endpoint.stop();
+        snsEndpoint.stop();
     }
 
     private static final String DESCRIBE_TERMINATED = """
