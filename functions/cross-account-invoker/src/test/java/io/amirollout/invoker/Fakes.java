@@ -1,5 +1,6 @@
 package io.amirollout.invoker;
 
+import org.mockito.AdditionalAnswers;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -78,6 +79,8 @@ final class Fakes {
         int statusCode = 202;
 
         final List<LambdaClient> released = new CopyOnWriteArrayList<>();
+        /** Every client handed out, as Mockito mocks delegating to the fake, so IamActions sees their calls. */
+        final List<LambdaClient> clients = new CopyOnWriteArrayList<>();
 
         @Override
         public void release(LambdaClient client) {
@@ -87,6 +90,12 @@ final class Fakes {
         /** The client does not know the account: the request's own credentials (as the SDK would sign with) say. */
         @Override
         public LambdaClient client(Region region, AwsCredentialsProvider ignored) {
+            LambdaClient client = mock(LambdaClient.class, AdditionalAnswers.delegatesTo(fake(region)));
+            clients.add(client);
+            return client;
+        }
+
+        private LambdaClient fake(Region region) {
             return new LambdaClient() {
                 @Override
                 public InvokeResponse invoke(InvokeRequest request) {
