@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Typed reading of environment variables. Each getter records what is wrong instead of throwing,
@@ -22,6 +23,9 @@ import java.util.function.Predicate;
  * </pre>
  */
 public final class Env {
+
+    private static final Pattern SNS_TOPIC_ARN =
+            Pattern.compile("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$");
 
     private final Map<String, String> variables;
     private final List<String> problems = new ArrayList<>();
@@ -127,6 +131,18 @@ public final class Env {
     public Duration seconds(String name, Duration defaultValue, long min, long max) {
         int value = integer(name, (int) defaultValue.getSeconds(), (int) min, (int) max);
         return Duration.ofSeconds(value);
+    }
+
+    /**
+     * An optional SNS topic ARN (e.g. NOTIFICATION_TOPIC_ARN): null when unset; a value that is not a
+     * standard topic ARN (any partition, 12-digit account, topic name) is recorded as a problem.
+     */
+    public String snsTopicArn(String name) {
+        String arn = optional(name).orElse(null);
+        if (arn != null && !SNS_TOPIC_ARN.matcher(arn).matches()) {
+            problems.add(name + " must be an SNS topic ARN (got '" + arn + "')");
+        }
+        return arn;
     }
 
     /** {@code DRY_RUN}: decide and report, change nothing. */

@@ -62,4 +62,17 @@ class EnvTest {
     void dryRunFromEnvironment() {
         assertTrue(Env.of(Map.of("DRY_RUN", "true")).dryRun());
     }
+
+    @Test
+    void snsTopicArnIsOptionalButMustBeATopicArn() {
+        assertNull(Env.of(Map.of()).snsTopicArn("NOTIFICATION_TOPIC_ARN"));
+        Env ok = Env.of(Map.of("NOTIFICATION_TOPIC_ARN", " arn:aws:sns:eu-west-1:111122223333:ami-rollout-notices "));
+        assertEquals("arn:aws:sns:eu-west-1:111122223333:ami-rollout-notices", ok.snsTopicArn("NOTIFICATION_TOPIC_ARN"));
+        ok.check();
+
+        Env bad = Env.of(Map.of("NOTIFICATION_TOPIC_ARN", "ami-rollout-notices"));
+        bad.snsTopicArn("NOTIFICATION_TOPIC_ARN");
+        ConfigurationException e = assertThrows(ConfigurationException.class, bad::check);
+        assertTrue(e.getMessage().contains("NOTIFICATION_TOPIC_ARN must be an SNS topic ARN (got 'ami-rollout-notices')"), e.getMessage());
+    }
 }

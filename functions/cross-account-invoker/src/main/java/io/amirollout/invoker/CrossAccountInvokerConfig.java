@@ -51,7 +51,6 @@ public record CrossAccountInvokerConfig(String targetRoleName, String targetFunc
     static final Pattern FUNCTION_NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}(:(\\$LATEST|[a-zA-Z0-9_-]{1,128}))?$");
     /** STS ExternalId: 2-1224 of [\w+=,.@:/-]. */
     static final Pattern EXTERNAL_ID = Pattern.compile("^[\\w+=,.@:/-]{2,1224}$");
-    static final Pattern TOPIC_ARN = Pattern.compile("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$");
 
     public static CrossAccountInvokerConfig from(Env env) {
         String role = env.required("TARGET_ROLE_NAME", "the role to assume in each workload account",
@@ -76,10 +75,7 @@ public record CrossAccountInvokerConfig(String targetRoleName, String targetFunc
         Duration duration = env.seconds("ASSUME_ROLE_DURATION_SECONDS", Duration.ofSeconds(MIN_SESSION_SECONDS),
                 MIN_SESSION_SECONDS, ROLE_CHAINING_MAX_SECONDS);
         Duration margin = env.seconds("TIME_SAFETY_MARGIN_SECONDS", Duration.ofSeconds(30), 0, 600);
-        String topic = env.optional("NOTIFICATION_TOPIC_ARN").orElse(null);
-        if (topic != null && !TOPIC_ARN.matcher(topic).matches()) {
-            env.problem("NOTIFICATION_TOPIC_ARN must be an SNS topic ARN (got '" + topic + "')");
-        }
+        String topic = env.snsTopicArn("NOTIFICATION_TOPIC_ARN");
         boolean dryRun = env.dryRun();
         env.check();
         return new CrossAccountInvokerConfig(role, function, externalId, List.copyOf(accounts), List.copyOf(ous),

@@ -22,7 +22,6 @@ public record PipelineStarterConfig(String pipelineArn, String payloadBucket, St
             "^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):image-pipeline/[a-z0-9-_]+$");
     /** S3 general purpose bucket names: 3-63 lower-case letters, digits, dots and hyphens. */
     static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$");
-    static final Pattern TOPIC_ARN = Pattern.compile("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$");
     /** {@code PAYLOAD_SUFFIX=*}: an empty value would fall back to the default, so "any suffix" needs a word. */
     static final String ANY_SUFFIX = "*";
 
@@ -34,10 +33,7 @@ public record PipelineStarterConfig(String pipelineArn, String payloadBucket, St
                 v -> BUCKET.matcher(v).matches(), "an S3 bucket name (not an ARN or s3:// URL)");
         String prefix = env.string("PAYLOAD_PREFIX", "");
         String suffix = env.string("PAYLOAD_SUFFIX", ".sh");
-        String topic = env.optional("NOTIFICATION_TOPIC_ARN").orElse(null);
-        if (topic != null && !TOPIC_ARN.matcher(topic).matches()) {
-            env.problem("NOTIFICATION_TOPIC_ARN must be an SNS topic ARN (got '" + topic + "')");
-        }
+        String topic = env.snsTopicArn("NOTIFICATION_TOPIC_ARN");
         boolean dryRun = env.dryRun();
         env.check();
         return new PipelineStarterConfig(pipelineArn, bucket, prefix, suffix, topic, dryRun);
