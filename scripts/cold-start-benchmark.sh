@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cold-start benchmark: every function's zip started the way the Lambda Java runtime starts it, against a
 # local AWS + Slack endpoint (WireMock on 127.0.0.1), for our build and a naive AWS-SDK-defaults build.
-# Needs the function zips: run `mvn -B verify` first (or `mvn -o -pl functions/<fn> verify` for one).
+# Needs the function zips: run `mvn -B verify -DskipITs` first (or `mvn -o -pl functions/<fn> verify` for one).
 #
 #   scripts/cold-start-benchmark.sh                       # all functions, 7 runs each, both builds
 #   scripts/cold-start-benchmark.sh --runs 3 --functions slack-notifier,rollback-on-alarm
@@ -16,7 +16,7 @@ for zip in functions/*/; do
   [[ -f "$zip/target/function.zip" ]] || missing+=("${zip%/}")
 done
 if (( ${#missing[@]} )); then
-  echo "note: no target/function.zip for: ${missing[*]} (they are skipped; run mvn -B verify first)" >&2
+  echo "note: no target/function.zip for: ${missing[*]} (they are skipped; run mvn -B verify -DskipITs first)" >&2
 fi
 
 # The launcher, the naive AwsClients and the naive build's extra jars (apache-client, every SDK module).
