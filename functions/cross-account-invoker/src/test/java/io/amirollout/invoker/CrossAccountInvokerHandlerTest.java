@@ -5,8 +5,8 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.amirollout.shared.Env;
-import io.amirollout.shared.Json;
 import io.amirollout.shared.testing.FakeContext;
+import io.amirollout.shared.testing.StreamInvocation;
 import io.amirollout.shared.testing.RecordingPublisher;
 import io.amirollout.shared.testing.TestFiles;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +25,6 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -81,9 +80,7 @@ class CrossAccountInvokerHandlerTest {
     }
 
     private JsonNode run(InputStream input) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(input, out, new FakeContext("cross-account-invoker", 900_000));
-        JsonNode results = Json.readTree(out.toString(StandardCharsets.UTF_8)).get("results");
+        JsonNode results = StreamInvocation.invoke(handler, input, new FakeContext("cross-account-invoker", 900_000)).get("results");
         assertEquals(1, results.size());
         return results.get(0);
     }

@@ -5,20 +5,17 @@ import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.amirollout.shared.ConfigurationException;
 import io.amirollout.shared.Env;
-import io.amirollout.shared.Json;
 import io.amirollout.shared.NotificationKind;
 import io.amirollout.shared.testing.CapturedOutput;
 import io.amirollout.shared.testing.FakeContext;
+import io.amirollout.shared.testing.StreamInvocation;
 import io.amirollout.shared.testing.RecordingPublisher;
 import io.amirollout.shared.testing.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -40,13 +37,11 @@ class InstanceRefreshHandlerTest {
             notices, Clock.fixed(InstanceRefreshServiceTest.SUNDAY_0030, ZoneOffset.UTC)));
 
     private JsonNode run(InputStream input) {
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        handler.handleRequest(input, output, new FakeContext());
-        return Json.readTree(output.toString(StandardCharsets.UTF_8));
+        return StreamInvocation.invoke(handler, input, new FakeContext());
     }
 
     private JsonNode run(String json) {
-        return run(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+        return StreamInvocation.invoke(handler, json, new FakeContext());
     }
 
     private static JsonNode group(JsonNode result) {

@@ -4,8 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.amirollout.shared.Json;
 import io.amirollout.shared.testing.FakeContext;
+import io.amirollout.shared.testing.StreamInvocation;
 import io.amirollout.shared.testing.RecordingPublisher;
 import io.amirollout.shared.testing.TestFiles;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +18,6 @@ import software.amazon.awssdk.services.imagebuilder.model.StartImagePipelineExec
 import software.amazon.awssdk.services.imagebuilder.model.StartImagePipelineExecutionResponse;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -60,9 +59,7 @@ class PipelineStarterHandlerTest {
     }
 
     private JsonNode run(InputStream input) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(input, out, new FakeContext("pipeline-starter", 60_000));
-        return Json.readTree(out.toString(StandardCharsets.UTF_8));
+        return StreamInvocation.invoke(handler, input, new FakeContext("pipeline-starter", 60_000));
     }
 
     @SuppressWarnings("unchecked")

@@ -10,6 +10,7 @@ import io.amirollout.shared.Json;
 import io.amirollout.shared.RolloutTags;
 import io.amirollout.shared.testing.CapturedOutput;
 import io.amirollout.shared.testing.FakeContext;
+import io.amirollout.shared.testing.StreamInvocation;
 import io.amirollout.shared.testing.RecordingPublisher;
 import io.amirollout.shared.testing.TestFiles;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,10 +26,7 @@ import software.amazon.awssdk.services.autoscaling.model.DescribeInstanceRefresh
 import software.amazon.awssdk.services.autoscaling.model.RollbackInstanceRefreshRequest;
 import software.amazon.awssdk.services.autoscaling.model.RollbackInstanceRefreshResponse;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,13 +76,11 @@ class RollbackOnAlarmHandlerTest {
     }
 
     private JsonNode invoke(InputStream input) {
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        handler.handleRequest(input, output, new FakeContext("rollback-on-alarm", 60_000));
-        return Json.readTree(output.toString(StandardCharsets.UTF_8));
+        return StreamInvocation.invoke(handler, input, new FakeContext("rollback-on-alarm", 60_000));
     }
 
     private JsonNode invoke(String json) {
-        return invoke(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+        return StreamInvocation.invoke(handler, json, new FakeContext("rollback-on-alarm", 60_000));
     }
 
     // --- the Lambda runtime's types read each sample -----------------------------------------------------

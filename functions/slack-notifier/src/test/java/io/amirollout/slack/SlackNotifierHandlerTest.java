@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.tests.annotations.Events;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.amirollout.shared.Json;
 import io.amirollout.shared.testing.FakeContext;
+import io.amirollout.shared.testing.StreamInvocation;
 import io.amirollout.shared.testing.IamActions;
 import io.amirollout.shared.testing.TestFiles;
 import org.junit.jupiter.api.BeforeEach;
@@ -106,9 +107,7 @@ class SlackNotifierHandlerTest {
     }
 
     private JsonNode invoke(SlackNotifierHandler handler, InputStream input) {
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        handler.handleRequest(input, output, context);
-        return Json.readTree(output.toString(StandardCharsets.UTF_8));
+        return StreamInvocation.invoke(handler, input, context);
     }
 
     private static InputStream bytes(String json) {

@@ -3,9 +3,9 @@ package io.amirollout.hostname;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.amirollout.shared.Json;
 import io.amirollout.shared.testing.CapturedOutput;
 import io.amirollout.shared.testing.FakeContext;
+import io.amirollout.shared.testing.StreamInvocation;
 import io.amirollout.shared.testing.RecordingPublisher;
 import io.amirollout.shared.testing.TestFiles;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,10 +21,7 @@ import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.sns.model.PublishResponse;
 import software.amazon.awssdk.services.sns.model.SnsException;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -62,13 +59,11 @@ class TerminationHostnameHandlerTest {
     }
 
     private JsonNode invoke(InputStream input) {
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        handler.handleRequest(input, output, new FakeContext("termination-hostname", 30_000));
-        return Json.readTree(output.toString(StandardCharsets.UTF_8));
+        return StreamInvocation.invoke(handler, input, new FakeContext("termination-hostname", 30_000));
     }
 
     private JsonNode invoke(String json) {
-        return invoke(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+        return StreamInvocation.invoke(handler, json, new FakeContext("termination-hostname", 30_000));
     }
 
     @ParameterizedTest
