@@ -1,0 +1,115 @@
+package io.amirollout.zipcheck;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * One function as the check runs it: handler class, the variables it requires (values as in the
+ * cold-start benchmark, benchmarks/src/main/java/io/amirollout/benchmarks/Functions.java), and the local
+ * endpoint's answers for the happy paths of its samples, so the SDK's success unmarshallers run too, with
+ * some AWS errors laid over them ({@link ErrorPathStubs}). Calls nobody stubbed get WireMock's 404: an
+ * error path too, which both zips must take identically.
+ *
+ * @param fanOutInParallel the function makes its AWS calls from several threads, so their order within
+ *                         one sample is not deterministic (compared as a multiset, not a sequence)
+ */
+record FunctionSpec(String name, String handler, Map<String, String> variables,
+                    BiConsumer<WireMockServer, String> stubs, boolean fanOutInParallel) {
+
+    static final String ACCOUNT = "444455556666";
+    static final String TOPIC = "arn:aws:sns:eu-west-1:" + ACCOUNT + ":ami-rollout-notifications";
+    static final String WEBHOOK_PATH = "/services/T0000/B0000/zipcheck";
+
+    static final List<String> NAMES = List.of("rollback-on-alarm", "termination-hostname", "slack-notifier",
+            "instance-refresh", "pipeline-starter", "cross-account-invoker");
+
+    static FunctionSpec of(String name) {
+        return switch (name) {
+            case "rollback-on-alarm" -> new FunctionSpec(name, "io.amirollout.rollback.RollbackOnAlarmHandler",
+                    vars("NOTIFICATION_TOPIC_ARN", TOPIC),
+                    (server, endpoint) -> {
+                        RollbackAndHostnameStubs.rollback(server);
+                        ErrorPathStubs.rollback(server);
+                    }, false);
+            case "termination-hostname" -> new FunctionSpec(name, "io.amirollout.hostname.TerminationHostnameHandler",
+                    vars("HOSTNAME_TOPIC_ARN", "arn:aws:sns:eu-west-1:" + ACCOUNT + ":ami-rollout-hostnames",
+                            "NOTIFICATION_TOPIC_ARN", TOPIC),
+                    (server, endpoint) -> {
+                        RollbackAndHostnameStubs.hostname(server);
+                        ErrorPathStubs.hostname(server);
+                    }, false);
+            case "slack-notifier" -> new FunctionSpec(name, "io.amirollout.slack.SlackNotifierHandler",
+                    vars("SLACK_WEBHOOK_SECRET_ID", "ami-rollout/slack"),
+                    SlackAndPipelineStubs::slack, false);
+            case "instance-refresh" -> new FunctionSpec(name, "io.amirollout.refresh.InstanceRefreshHandler",
+                    vars("TRUSTED_IMAGE_OWNERS", "111122223333", "NOTIFICATION_TOPIC_ARN", TOPIC),
+                    (server, endpoint) -> {
+                        InstanceRefreshStubs.stubs(server);
+                        ErrorPathStubs.instanceRefresh(server);
+                    }, false);
+            case "pipeline-starter" -> new FunctionSpec(name, "io.amirollout.pipeline.PipelineStarterHandler",
+                    vars("PIPELINE_ARN", "arn:aws:imagebuilder:eu-west-1:111122223333:image-pipeline/golden-al2023",
+                            "PAYLOAD_BUCKET", "ami-rollout-payloads-111122223333", "NOTIFICATION_TOPIC_ARN", TOPIC),
+                    (server, endpoint) -> {
+                        SlackAndPipelineStubs.pipeline(server);
+                        ErrorPathStubs.pipeline(server);
+                    }, false);
+            case "cross-account-invoker" -> new FunctionSpec(name, "io.amirollout.invoker.CrossAccountInvokerHandler",
+                    vars("TARGET_ROLE_NAME", "ami-rollout-invoker", "TARGET_FUNCTION_NAME", "ami-rollout-instance-refresh",
+                            "TARGET_ACCOUNTS", ACCOUNT + ",555566667777", "TARGET_REGIONS", "eu-west-1",
+                            "NOTIFICATION_TOPIC_ARN", TOPIC),
+                    (server, endpoint) -> {
+                        CrossAccountStubs.stubs(server);
+                        ErrorPathStubs.crossAccount(server);
+                    }, true);
+            default -> throw new IllegalArgumentException("unknown function " + name + "; known: " + NAMES);
+        };
+    }
+
+    /**
+     * The child's whole environment: what Lambda sets for a SnapStart function (no AWS_ACCESS_KEY_ID:
+     * credentials come from the container-credentials endpoint), the local endpoint, and the function's
+     * own variables. Nothing is inherited from the build's environment but PATH.
+     */
+    Map<String, String> environment(String endpoint, String taskRoot) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+        // Lambda sets en_US.UTF-8; C.UTF-8 is the UTF-8 locale every glibc has (same effect on the JVM).
+        env.put("LANG", "C.UTF-8");
+        env.put("TZ", ":UTC");
+        env.put("LAMBDA_TASK_ROOT", taskRoot);
+        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java17");
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "ami-rollout-" + name);
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
+        env.put("AWS_LAMBDA_LOG_FORMAT", "JSON");
+        env.put("AWS_LAMBDA_LOG_LEVEL", "INFO");
+        env.put("AWS_REGION", "eu-west-1");
+        env.put("AWS_DEFAULT_REGION", "eu-west-1");
+        // SnapStart's credentials: the SDK's ContainerCredentialsProvider accepts an http FULL_URI only on
+        // a loopback host (https anywhere) and sends the token as the Authorization header.
+        env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint + AwsWire.CREDENTIALS_PATH);
+        env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", AwsWire.CREDENTIALS_TOKEN);
+        // Lambda has no ~/.aws and no instance metadata: nothing of the build machine's may play a part.
+        env.put("AWS_CONFIG_FILE", "/nonexistent/zip-check/aws-config");
+        env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/zip-check/aws-credentials");
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("AWS_ENDPOINT_URL", endpoint);
+        // As template.yaml sets it for every function.
+        env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+        env.putAll(variables);
+        return env;
+    }
+
+    private static Map<String, String> vars(String... pairs) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            vars.put(pairs[i], pairs[i + 1]);
+        }
+        return vars;
+    }
+}
