@@ -107,9 +107,11 @@ class ShrunkZipMatchesFullZipTest {
                         && full.stubbed().getOrDefault("sample/" + file, 0) > 0)
                 .count();
 
+        // Says so when the two files are the same bytes (no shrinker ran), so a log reader knows nothing was tested.
+        String sameBytes = Files.mismatch(fullZip, shrunkZip) == -1 ? ", SAME BYTES: not shrunk" : "";
         System.out.printf("zip-check %-22s %2d samples, %2d identical (result, AWS operations, log lines),"
-                        + " %d reached an AWS success; full %.1f s (%s), shrunk %.1f s (%s)%n", function, events.size(),
-                identical, successes, full.seconds(), size(fullZip), shrunk.seconds(), size(shrunkZip));
+                        + " %d reached an AWS success; full %.1f s (%s), shrunk %.1f s (%s%s)%n", function, events.size(),
+                identical, successes, full.seconds(), size(fullZip), shrunk.seconds(), size(shrunkZip), sameBytes);
 
         if (successes == 0) {
             problems.add("no sample reached a success path (an OK result after a stubbed AWS call answered 2xx),"
