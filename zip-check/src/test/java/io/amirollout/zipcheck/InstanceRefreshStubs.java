@@ -48,6 +48,7 @@ final class InstanceRefreshStubs {
                           <Tags>
                             <member><ResourceId>web-asg</ResourceId><ResourceType>auto-scaling-group</ResourceType><Key>ami-rollout:enabled</Key><Value>true</Value><PropagateAtLaunch>false</PropagateAtLaunch></member>
                             <member><ResourceId>web-asg</ResourceId><ResourceType>auto-scaling-group</ResourceType><Key>ami-rollout:image</Key><Value>golden-al2023</Value><PropagateAtLaunch>false</PropagateAtLaunch></member>
+                            <member><ResourceId>web-asg</ResourceId><ResourceType>auto-scaling-group</ResourceType><Key>ami-rollout:window</Key><Value>10080</Value><PropagateAtLaunch>false</PropagateAtLaunch></member>
                           </Tags>
                         </member>""".formatted(LT)
                         + "</AutoScalingGroups></DescribeAutoScalingGroupsResult><ResponseMetadata><RequestId>"
