@@ -19,9 +19,12 @@ if (( ${#missing[@]} )); then
   echo "note: no target/function.zip for: ${missing[*]} (they are skipped; run mvn -B verify -DskipITs first)" >&2
 fi
 
-# The launcher, the naive AwsClients and the naive build's extra jars (apache-client, every SDK module).
 offline=()
 [[ "${BENCHMARK_OFFLINE:-0}" == 1 ]] && offline=(-o)
+# zip-check's test-jar holds what the local endpoint answers for each function (FunctionSpec); the benchmark is
+# not a reactor module, so it finds that jar in ~/.m2. -am adds only the root pom (zip-check has no module deps).
+mvn -q -B "${offline[@]}" -pl zip-check -am -DskipTests install
+# The launcher, the naive AwsClients and the naive build's extra jars (apache-client, every SDK module).
 mvn -q -B "${offline[@]}" -f benchmarks/pom.xml -Pnaive package
 
 exec java -XX:TieredStopAtLevel=1 -cp "benchmarks/target/benchmarks-1.0.0-SNAPSHOT.jar:benchmarks/target/driver-lib/*" \

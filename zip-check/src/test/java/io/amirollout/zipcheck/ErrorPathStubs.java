@@ -24,6 +24,10 @@ final class ErrorPathStubs {
     private ErrorPathStubs() {
     }
 
+    /** slack-notifier: no error overlay; its samples run on the happy paths only. */
+    static void none(WireMockServer server) {
+    }
+
     /** rollback-on-alarm: 2nd rollback throttled once then accepted, 3rd finds no active refresh (modelled fault). */
     static void rollback(WireMockServer server) {
         String scenario = "rollbacks";

@@ -2,72 +2,78 @@ package io.amirollout.zipcheck;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
- * One function as the check runs it: handler class, the variables it requires (values as in the
- * cold-start benchmark, benchmarks/src/main/java/io/amirollout/benchmarks/Functions.java), and the local
- * endpoint's answers for the happy paths of its samples, so the SDK's success unmarshallers run too, with
- * some AWS errors laid over them ({@link ErrorPathStubs}). Calls nobody stubbed get WireMock's 404: an
- * error path too, which both zips must take identically.
+ * One function as the local AWS endpoint serves it: handler class, the variables it requires, and the
+ * endpoint's answers for the happy paths of its events/ samples (in each service's real wire format, so the
+ * SDK's success unmarshallers run). This is the one place that says what the local endpoint answers for each
+ * function: zip-check applies it, and the cold-start benchmark (benchmarks/, through this module's test-jar)
+ * reuses it, so the two cannot drift apart.
  *
+ * <p>zip-check also lays AWS errors over some calls ({@link #errorPaths}, see {@link ErrorPathStubs}); the
+ * benchmark applies the happy paths only, because an error overlay (e.g. throttling then success) would add
+ * a retry back-off to a timed cold start. Calls nobody stubbed get WireMock's 404.
+ *
+ * @param happyPaths       stubs every sample's successful calls; the second argument is the endpoint's base
+ *                         URL (slack-notifier's webhook URL points back at it)
+ * @param errorPaths       AWS errors laid over some happy-path calls at a higher priority (zip-check only)
  * @param fanOutInParallel the function makes its AWS calls from several threads, so their order within
  *                         one sample is not deterministic (compared as a multiset, not a sequence)
  */
-record FunctionSpec(String name, String handler, Map<String, String> variables,
-                    BiConsumer<WireMockServer, String> stubs, boolean fanOutInParallel) {
+public record FunctionSpec(String name, String handler, Map<String, String> variables,
+                           BiConsumer<WireMockServer, String> happyPaths, Consumer<WireMockServer> errorPaths,
+                           boolean fanOutInParallel) {
 
     static final String ACCOUNT = "444455556666";
     static final String TOPIC = "arn:aws:sns:eu-west-1:" + ACCOUNT + ":ami-rollout-notifications";
     static final String WEBHOOK_PATH = "/services/T0000/B0000/zipcheck";
 
-    static final List<String> NAMES = List.of("rollback-on-alarm", "termination-hostname", "slack-notifier",
+    public static final List<String> NAMES = List.of("rollback-on-alarm", "termination-hostname", "slack-notifier",
             "instance-refresh", "pipeline-starter", "cross-account-invoker");
 
-    static FunctionSpec of(String name) {
+    public static FunctionSpec of(String name) {
         return switch (name) {
             case "rollback-on-alarm" -> new FunctionSpec(name, "io.amirollout.rollback.RollbackOnAlarmHandler",
                     vars("NOTIFICATION_TOPIC_ARN", TOPIC),
-                    (server, endpoint) -> {
-                        RollbackAndHostnameStubs.rollback(server);
-                        ErrorPathStubs.rollback(server);
-                    }, false);
+                    (server, endpoint) -> RollbackAndHostnameStubs.rollback(server), ErrorPathStubs::rollback, false);
             case "termination-hostname" -> new FunctionSpec(name, "io.amirollout.hostname.TerminationHostnameHandler",
                     vars("HOSTNAME_TOPIC_ARN", "arn:aws:sns:eu-west-1:" + ACCOUNT + ":ami-rollout-hostnames",
                             "NOTIFICATION_TOPIC_ARN", TOPIC),
-                    (server, endpoint) -> {
-                        RollbackAndHostnameStubs.hostname(server);
-                        ErrorPathStubs.hostname(server);
-                    }, false);
+                    (server, endpoint) -> RollbackAndHostnameStubs.hostname(server), ErrorPathStubs::hostname, false);
             case "slack-notifier" -> new FunctionSpec(name, "io.amirollout.slack.SlackNotifierHandler",
                     vars("SLACK_WEBHOOK_SECRET_ID", "ami-rollout/slack"),
-                    SlackAndPipelineStubs::slack, false);
+                    SlackAndPipelineStubs::slack, ErrorPathStubs::none, false);
             case "instance-refresh" -> new FunctionSpec(name, "io.amirollout.refresh.InstanceRefreshHandler",
                     vars("TRUSTED_IMAGE_OWNERS", "111122223333", "NOTIFICATION_TOPIC_ARN", TOPIC),
-                    (server, endpoint) -> {
-                        InstanceRefreshStubs.stubs(server);
-                        ErrorPathStubs.instanceRefresh(server);
-                    }, false);
+                    (server, endpoint) -> InstanceRefreshStubs.stubs(server), ErrorPathStubs::instanceRefresh, false);
             case "pipeline-starter" -> new FunctionSpec(name, "io.amirollout.pipeline.PipelineStarterHandler",
                     vars("PIPELINE_ARN", "arn:aws:imagebuilder:eu-west-1:111122223333:image-pipeline/golden-al2023",
                             "PAYLOAD_BUCKET", "ami-rollout-payloads-111122223333", "NOTIFICATION_TOPIC_ARN", TOPIC),
-                    (server, endpoint) -> {
-                        SlackAndPipelineStubs.pipeline(server);
-                        ErrorPathStubs.pipeline(server);
-                    }, false);
+                    (server, endpoint) -> SlackAndPipelineStubs.pipeline(server), ErrorPathStubs::pipeline, false);
             case "cross-account-invoker" -> new FunctionSpec(name, "io.amirollout.invoker.CrossAccountInvokerHandler",
                     vars("TARGET_ROLE_NAME", "ami-rollout-invoker", "TARGET_FUNCTION_NAME", "ami-rollout-instance-refresh",
                             "TARGET_ACCOUNTS", ACCOUNT + ",555566667777", "TARGET_REGIONS", "eu-west-1",
                             "NOTIFICATION_TOPIC_ARN", TOPIC),
-                    (server, endpoint) -> {
-                        CrossAccountStubs.stubs(server);
-                        ErrorPathStubs.crossAccount(server);
-                    }, true);
+                    (server, endpoint) -> CrossAccountStubs.stubs(server), ErrorPathStubs::crossAccount, true);
             default -> throw new IllegalArgumentException("unknown function " + name + "; known: " + NAMES);
         };
+    }
+
+    /** Stubs the happy paths of every sample: what the benchmark applies. */
+    public void stubHappyPaths(WireMockServer server, String endpoint) {
+        happyPaths.accept(server, endpoint);
+    }
+
+    /** Happy paths, then the error overlay over them: what zip-check applies. */
+    void stubHappyAndErrorPaths(WireMockServer server, String endpoint) {
+        happyPaths.accept(server, endpoint);
+        errorPaths.accept(server);
     }
 
     /**
@@ -110,6 +116,6 @@ record FunctionSpec(String name, String handler, Map<String, String> variables,
         for (int i = 0; i < pairs.length; i += 2) {
             vars.put(pairs[i], pairs[i + 1]);
         }
-        return vars;
+        return Collections.unmodifiableMap(vars);
     }
 }

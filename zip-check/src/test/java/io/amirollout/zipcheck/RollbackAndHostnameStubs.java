@@ -17,7 +17,7 @@ import static io.amirollout.zipcheck.AwsWire.xml;
 /**
  * Answers for rollback-on-alarm (the alarm names a group whose newest refresh is baking: roll it back) and
  * termination-hostname (DescribeInstances finds the hostname tag, the event is published). Bodies as in the
- * cold-start benchmark and the functions' protocol tests.
+ * functions' protocol tests.
  */
 final class RollbackAndHostnameStubs {
 

@@ -127,7 +127,7 @@ class ShrunkZipMatchesFullZipTest {
         server.resetAll();
         AwsWire.markers(server);
         AwsWire.containerCredentials(server);
-        spec.stubs().accept(server, server.baseUrl());
+        spec.stubHappyAndErrorPaths(server, server.baseUrl());
         return ChildRun.run(spec, variant, zip, events, server, WORK);
     }
 
