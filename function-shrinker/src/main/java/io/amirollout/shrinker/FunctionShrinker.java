@@ -100,11 +100,7 @@ public final class FunctionShrinker {
             zip.put(RUNTIME_JAR, ReproducibleZip.toBytes(runtime, entryTime));
             ReproducibleZip.write(zip, entryTime, outZip);
 
-            long fullClasses = FunctionZip.classCount(full.root());
-            for (byte[] jar : full.libs().values()) {
-                fullClasses += FunctionZip.classCount(FunctionZip.entries(jar));
-            }
-            return new Result(Files.size(fullZip), fullClasses, Files.size(outZip),
+            return new Result(Files.size(fullZip), full.classCount(), Files.size(outZip),
                     FunctionZip.classCount(full.root()) + FunctionZip.classCount(runtime),
                     (System.nanoTime() - started) / 1_000_000);
         } finally {
@@ -119,8 +115,8 @@ public final class FunctionShrinker {
         Path own = work.resolve("function-classes.jar");
         Files.write(own, ReproducibleZip.toBytes(full.root(), LocalDateTime.of(2000, 1, 1, 0, 0)));
         program.add(own);
-        for (Map.Entry<String, byte[]> lib : full.libs().entrySet()) {
-            Map<String, byte[]> entries = new TreeMap<>(FunctionZip.entries(lib.getValue()));
+        for (Map.Entry<String, Map<String, byte[]>> lib : full.libs().entrySet()) {
+            Map<String, byte[]> entries = new TreeMap<>(lib.getValue());
             // Every jar has its own manifest and licence files under the same names: R8 would keep one of each
             // (with a warning per clash). Licences are copied per jar by runtimeJar; manifests and the
             // Java 9+ variants of multi-release jars do not apply to the merged jar, which is not multi-release.
@@ -158,7 +154,7 @@ public final class FunctionShrinker {
      * Everything R8 kept that is not one of our root entries, plus each jar's licence files under its own
      * folder (they share names across jars, so they cannot all sit at META-INF/LICENSE.txt).
      */
-    private static Map<String, byte[]> runtimeJar(FunctionZip full, Map<String, byte[]> kept) throws IOException {
+    private static Map<String, byte[]> runtimeJar(FunctionZip full, Map<String, byte[]> kept) {
         Map<String, byte[]> runtime = new TreeMap<>();
         kept.forEach((name, bytes) -> {
             if (!full.root().containsKey(name)) {
@@ -167,10 +163,10 @@ public final class FunctionShrinker {
         });
         StringBuilder provenance = new StringBuilder(
                 "# The jars this one was shrunk from (function-shrinker, R8 tree shaking; licences in META-INF/licenses/):\n");
-        for (Map.Entry<String, byte[]> lib : full.libs().entrySet()) {
+        for (Map.Entry<String, Map<String, byte[]>> lib : full.libs().entrySet()) {
             String jarName = lib.getKey().substring(0, lib.getKey().length() - ".jar".length());
             provenance.append(lib.getKey()).append('\n');
-            for (Map.Entry<String, byte[]> entry : FunctionZip.entries(lib.getValue()).entrySet()) {
+            for (Map.Entry<String, byte[]> entry : lib.getValue().entrySet()) {
                 if (LICENSE_FILE.matcher(entry.getKey()).matches()) {
                     String fileName = entry.getKey().substring(entry.getKey().lastIndexOf('/') + 1);
                     runtime.put("META-INF/licenses/" + jarName + "/" + fileName, entry.getValue());

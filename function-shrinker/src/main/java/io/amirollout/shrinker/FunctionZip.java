@@ -16,13 +16,13 @@ import java.util.zip.ZipInputStream;
  * is written from them comes out in the same order on every build.
  *
  * @param root the root entries (our classes and resources), name to bytes
- * @param libs the runtime jars, file name (without {@code lib/}) to bytes
+ * @param libs the runtime jars, file name (without {@code lib/}) to their entries (read once, here)
  */
-record FunctionZip(Map<String, byte[]> root, Map<String, byte[]> libs) {
+record FunctionZip(Map<String, byte[]> root, Map<String, Map<String, byte[]>> libs) {
 
     static FunctionZip read(Path zip) throws IOException {
         Map<String, byte[]> root = new TreeMap<>();
-        Map<String, byte[]> libs = new TreeMap<>();
+        Map<String, Map<String, byte[]>> libs = new TreeMap<>();
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
             for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
                 if (entry.isDirectory()) {
@@ -30,7 +30,7 @@ record FunctionZip(Map<String, byte[]> root, Map<String, byte[]> libs) {
                 }
                 String name = entry.getName();
                 if (name.startsWith("lib/") && name.endsWith(".jar") && name.indexOf('/', 4) < 0) {
-                    libs.put(name.substring(4), in.readAllBytes());
+                    libs.put(name.substring(4), entries(in.readAllBytes()));
                 } else if (name.startsWith("lib/")) {
                     throw new IOException(zip + ": unexpected entry " + name + " (lib/ holds jars only)");
                 } else {
@@ -55,6 +55,11 @@ record FunctionZip(Map<String, byte[]> root, Map<String, byte[]> libs) {
             }
         }
         return entries;
+    }
+
+    /** Classes in the whole zip: at the root and in every jar. */
+    long classCount() {
+        return classCount(root) + libs.values().stream().mapToLong(FunctionZip::classCount).sum();
     }
 
     static long classCount(Map<String, byte[]> entries) {
