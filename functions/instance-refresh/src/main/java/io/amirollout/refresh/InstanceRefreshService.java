@@ -4,6 +4,7 @@ import io.amirollout.shared.ImageReleased;
 import io.amirollout.shared.Log;
 import io.amirollout.shared.NotificationPublisher;
 import io.amirollout.shared.RolloutTags;
+import io.amirollout.shared.autoscaling.RefreshSettings;
 import io.amirollout.shared.autoscaling.InstanceRefreshes;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
@@ -197,7 +198,7 @@ public final class InstanceRefreshService {
         RefreshSettings settings;
         MaintenanceWindow window;
         try {
-            settings = RefreshSettings.from(group, config);
+            settings = RefreshSettings.from(group.tags(), config.scaleInProtectedInstances(), config.standbyInstances());
             window = MaintenanceWindow.parse(group.tag(RolloutTags.UPDATE_DAY).orElse(null),
                     group.tag(RolloutTags.UPDATE_TIME).orElse(null), group.tag(RolloutTags.WINDOW_MINUTES).orElse(null),
                     group.tag(RolloutTags.TIMEZONE).orElse(null));

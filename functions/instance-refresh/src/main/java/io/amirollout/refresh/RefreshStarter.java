@@ -1,5 +1,7 @@
 package io.amirollout.refresh;
 
+import io.amirollout.shared.autoscaling.RefreshSettings;
+
 import io.amirollout.shared.autoscaling.InstanceRefreshes;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.CreateOrUpdateTagsRequest;

@@ -1,4 +1,4 @@
-package io.amirollout.refresh;
+package io.amirollout.shared.autoscaling;
 
 import io.amirollout.shared.RolloutTags;
 import software.amazon.awssdk.services.autoscaling.model.AlarmSpecification;
@@ -9,45 +9,55 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Instance refresh preferences for one group, from its tags (and the function's protected /
- * standby settings). Always AutoRollback and SkipMatching: instances already on the target
+ * Instance refresh preferences for one group, from its tags (and the stack's protected /
+ * standby settings). Shared so that every refresh this project starts for a group (instance-refresh's
+ * refresh, rollback-on-alarm's and refresh-verifier's roll-forward) uses the same preferences. Always AutoRollback and SkipMatching: instances already on the target
  * version are not replaced, and a failed refresh or a firing alarm puts the old version back.
  */
 public record RefreshSettings(int minHealthyPercentage, Integer instanceWarmup, List<Integer> checkpoints,
                               Integer checkpointDelay, List<String> alarms, String scaleInProtectedInstances,
                               String standbyInstances) {
 
-    static final int DEFAULT_MIN_HEALTHY = 90;
+    public static final int DEFAULT_MIN_HEALTHY = 90;
     /** CheckpointDelay and BakeTime share this API maximum (48 h). */
-    static final int MAX_DELAY_SECONDS = 172_800;
+    public static final int MAX_DELAY_SECONDS = 172_800;
 
     public RefreshSettings {
         checkpoints = List.copyOf(checkpoints);
         alarms = List.copyOf(alarms);
     }
 
-    /** Reads the group's tags; a malformed tag is an {@link IllegalArgumentException} naming it. */
-    public static RefreshSettings from(TargetGroup group, InstanceRefreshConfig config) {
+    /**
+     * Reads the group's tags; a malformed tag is an {@link IllegalArgumentException} naming it.
+     *
+     * @param tags                      the group's tags (key to value)
+     * @param scaleInProtectedInstances the stack's setting (Refresh, Ignore or Wait)
+     * @param standbyInstances          the stack's setting (Terminate, Ignore or Wait)
+     */
+    public static RefreshSettings from(java.util.Map<String, String> tags, String scaleInProtectedInstances,
+                                       String standbyInstances) {
+        java.util.function.Function<String, java.util.Optional<String>> tag = key -> java.util.Optional.ofNullable(tags.get(key))
+                .map(String::trim).filter(v -> !v.isEmpty());
         List<String> problems = new ArrayList<>();
-        int minHealthy = group.tag(RolloutTags.MIN_HEALTHY_PERCENTAGE)
+        int minHealthy = tag.apply(RolloutTags.MIN_HEALTHY_PERCENTAGE)
                 .map(v -> number(RolloutTags.MIN_HEALTHY_PERCENTAGE, v, 0, 100, problems))
                 .orElse(DEFAULT_MIN_HEALTHY);
-        Integer warmup = group.tag(RolloutTags.INSTANCE_WARMUP)
+        Integer warmup = tag.apply(RolloutTags.INSTANCE_WARMUP)
                 .map(v -> number(RolloutTags.INSTANCE_WARMUP, v, 0, MAX_DELAY_SECONDS, problems)).orElse(null);
-        List<Integer> checkpoints = group.tag(RolloutTags.CHECKPOINTS).map(v -> checkpoints(v, problems)).orElse(List.of());
-        Integer delay = group.tag(RolloutTags.CHECKPOINT_DELAY)
+        List<Integer> checkpoints = tag.apply(RolloutTags.CHECKPOINTS).map(v -> checkpoints(v, problems)).orElse(List.of());
+        Integer delay = tag.apply(RolloutTags.CHECKPOINT_DELAY)
                 .map(v -> number(RolloutTags.CHECKPOINT_DELAY, v, 0, MAX_DELAY_SECONDS, problems)).orElse(null);
         if (delay != null && checkpoints.isEmpty()) {
             problems.add(RolloutTags.CHECKPOINT_DELAY + " needs " + RolloutTags.CHECKPOINTS + " (AWS rejects a delay without checkpoints)");
         }
-        List<String> alarms = group.tag(RolloutTags.ALARMS)
+        List<String> alarms = tag.apply(RolloutTags.ALARMS)
                 .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
                 .orElse(List.of());
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
         return new RefreshSettings(minHealthy, warmup, checkpoints, delay, alarms,
-                config.scaleInProtectedInstances(), config.standbyInstances());
+                scaleInProtectedInstances, standbyInstances);
     }
 
     public RefreshPreferences toPreferences() {
