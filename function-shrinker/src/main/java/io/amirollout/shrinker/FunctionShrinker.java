@@ -43,8 +43,11 @@ import java.util.stream.Stream;
 public final class FunctionShrinker {
 
     static final String RUNTIME_JAR = "lib/runtime-shrunk.jar";
-    /** Licence texts must travel with the code they cover; every jar has its own, under the same names. */
-    private static final Pattern LICENSE_FILE = Pattern.compile("META-INF/(?:[^/]*/)?(?:LICENSE|NOTICE|COPYRIGHT)[^/]*",
+    /**
+     * Licence texts must travel with the code they cover; every jar has its own, under the same names
+     * (also prefixed ones such as Jackson's {@code META-INF/FastDoubleParser-LICENSE}, which clashed silently before).
+     */
+    private static final Pattern LICENSE_FILE = Pattern.compile("META-INF/(?:[^/]*/)?(?![^/]*\\.class$)[^/]*(?:LICENSE|NOTICE|COPYRIGHT)[^/]*",
             Pattern.CASE_INSENSITIVE);
 
     /**
