@@ -127,20 +127,24 @@ for params in "$deployed"/*.parameters.json; do
 done
 
 parliament_version=1.6.4
+# parliament imports pkg_resources, which Python 3.12+ venvs no longer carry and newer setuptools drop.
+parliament_setuptools=65.5.0
 pvenv=.venv/parliament
 parliament_python() { if [[ -x "$pvenv/bin/python" ]]; then echo "$pvenv/bin/python"; else echo python3; fi; }
 parliament_installed() {
   PYTHONPATH="$pvenv/site" "$(parliament_python)" -c 'import sys; from importlib.metadata import version as v
+import parliament
 sys.exit(not v("parliament") == sys.argv[1])' "$parliament_version" 2>/dev/null
 }
 if ! parliament_installed; then
   echo "installing parliament==$parliament_version into $pvenv"
   if python3 -m venv "$pvenv" >/dev/null 2>&1; then
-    "$pvenv/bin/python" -m pip install --quiet --disable-pip-version-check "parliament==$parliament_version"
+    "$pvenv/bin/python" -m pip install --quiet --disable-pip-version-check "parliament==$parliament_version" \
+      "setuptools==$parliament_setuptools"
   else
     rm -rf "$pvenv" && mkdir -p "$pvenv"
     python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target "$pvenv/site" \
-      "parliament==$parliament_version"
+      "parliament==$parliament_version" "setuptools==$parliament_setuptools"
   fi
   parliament_installed || { echo "FAIL parliament $parliament_version not importable after installing"; exit 1; }
 fi
