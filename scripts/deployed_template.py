@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import pathlib
+import re
 import sys
 
 # The translator asks boto for the region (pseudo parameters); no credentials are read.
@@ -65,6 +66,13 @@ def main(out_dir):
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     declared = yaml_parse((ROOT / "template.yaml").read_text())["Parameters"]
+    # The documented commands name only parameters the template declares (a renamed parameter fails here).
+    documented = set(re.findall(r"ParameterKey=(\w+)", (ROOT / "docs" / "DEPLOY.md").read_text()))
+    for overrides in re.findall(r'parameter_overrides = "([^"]*)"', (ROOT / "samconfig.toml").read_text()):
+        documented.update(item.split("=", 1)[0] for item in overrides.split())
+    if documented - set(declared):
+        sys.exit("docs/DEPLOY.md or samconfig.toml name parameters template.yaml does not declare: %s"
+                 % sorted(documented - set(declared)))
     for name, values in parameter_sets().items():
         unknown = sorted(set(values) - set(declared))
         if unknown:
