@@ -6,11 +6,21 @@
 # 3. the AWS tools check the deployment: AWS SAM CLI and cfn-lint (pinned, installed with pip into
 #    .venv/sam) run `sam validate --lint` (zero errors, zero warnings) and `sam build` (which takes the
 #    Maven-built zips as they are) on template.yaml.
+# 4. what CloudFormation deploys: template.yaml after the AWS::Serverless transform, for every parameter set
+#    docs/DEPLOY.md documents (scripts/parameter-sets.json), linted by cfn-lint (zero errors and warnings: it
+#    sees the functions' IAM policies only after the transform) and every IAM policy checked by parliament
+#    (pinned, installed with pip into .venv/parliament) against AWS's action / resource / condition catalogue.
+# `bash scripts/test.sh --template` runs only the template checks (3 without sam build, and 4): no Maven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+template_only=false
+if [[ "${1:-}" == "--template" ]]; then
+  template_only=true
+fi
 
 # Emulator tier: moto server (pinned, installed with pip into .venv/moto) on a free loopback port;
 # the integration tests (Failsafe, *IT) run against it inside the same mvn verify (docs/LOCAL-RUN.md).
+if ! $template_only; then
 moto_endpoint=$(bash scripts/moto.sh start --until-exit-of $$)
 trap 'bash scripts/moto.sh stop' EXIT
 
@@ -62,6 +72,7 @@ done
 if (( status != 0 )); then
   exit $status
 fi
+fi  # template_only
 
 # --- 3. template.yaml checked by the AWS SAM CLI and cfn-lint -------------------------------------
 # Pinned together: aws-sam-cli's `validate --lint` imports cfn-lint from the same environment.
@@ -97,5 +108,49 @@ echo "aws-sam-cli $sam_cli_version, cfn-lint $cfn_lint_version"
 # --lint fails on any cfn-lint error or warning; warnings that are deliberate are suppressed in
 # template.yaml (Metadata cfn-lint ignore_checks) with the reason beside them.
 sam validate --lint --template template.yaml --region eu-west-1
-sam build --template template.yaml --build-dir .aws-sam/build
-echo "sam validate --lint and sam build passed"
+if ! $template_only; then
+  sam build --template template.yaml --build-dir .aws-sam/build
+  echo "sam validate --lint and sam build passed"
+fi
+
+# --- 4. the SAM-transformed template: cfn-lint and parliament, per documented parameter set -------------
+deployed=.aws-sam/deployed
+rm -rf "$deployed"
+PYTHONPATH="$venv/site" AWS_DEFAULT_REGION=eu-west-1 "$(sam_python)" scripts/deployed_template.py "$deployed"
+for params in "$deployed"/*.parameters.json; do
+  name=$(basename "$params" .parameters.json)
+  # Zero errors and warnings; a finding on a resource the transform writes is suppressed only in
+  # scripts/deployed_template.py (LINT_SUPPRESSIONS), with its reason.
+  PYTHONPATH="$venv/site" "$(sam_python)" -c 'import sys; from cfnlint.runner import main; sys.exit(main())' \
+    --regions eu-west-1 --parameter-files "$params" -- "$deployed/$name.json"
+  echo "cfn-lint $cfn_lint_version on the transformed template ($name): 0 findings"
+done
+# And once without parameter values: every condition's branches, as cfn-lint reasons about them.
+PYTHONPATH="$venv/site" "$(sam_python)" -c 'import sys; from cfnlint.runner import main; sys.exit(main())' \
+  --regions eu-west-1 -- "$deployed/both.json"
+echo "cfn-lint $cfn_lint_version on the transformed template (any parameter values): 0 findings"
+
+parliament_version=1.6.4
+# parliament imports pkg_resources, which Python 3.12+ venvs no longer carry and newer setuptools drop.
+parliament_setuptools=65.5.0
+pvenv=.venv/parliament
+parliament_python() { if [[ -x "$pvenv/bin/python" ]]; then echo "$pvenv/bin/python"; else echo python3; fi; }
+parliament_installed() {
+  PYTHONPATH="$pvenv/site" "$(parliament_python)" -c 'import sys; from importlib.metadata import version as v
+import parliament
+sys.exit(not v("parliament") == sys.argv[1])' "$parliament_version" 2>/dev/null
+}
+if ! parliament_installed; then
+  echo "installing parliament==$parliament_version into $pvenv"
+  if python3 -m venv "$pvenv" >/dev/null 2>&1; then
+    "$pvenv/bin/python" -m pip install --quiet --disable-pip-version-check "parliament==$parliament_version" \
+      "setuptools==$parliament_setuptools"
+  else
+    rm -rf "$pvenv" && mkdir -p "$pvenv"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target "$pvenv/site" \
+      "parliament==$parliament_version" "setuptools==$parliament_setuptools"
+  fi
+  parliament_installed || { echo "FAIL parliament $parliament_version not importable after installing"; exit 1; }
+fi
+PYTHONPATH="$pvenv/site" "$(parliament_python)" scripts/iam_check.py "$deployed"
+echo "transformed template: cfn-lint and parliament passed for every parameter set"

@@ -30,7 +30,9 @@ final class CloudFormationYaml {
     /** Short-form tags whose long form is {@code Fn::<Name>}. */
     private static final List<String> FUNCTIONS = List.of("Sub", "If", "Equals", "Not", "And", "Or", "Select",
             "Split", "Join", "FindInMap", "ImportValue", "Base64", "Cidr", "GetAZs", "Transform", "Length",
-            "ToJsonString");
+            "ToJsonString",
+            // Rule functions (the Rules section).
+            "Contains", "EachMemberEquals", "EachMemberIn", "RefAll", "ValueOf", "ValueOfAll");
 
     private CloudFormationYaml() {
     }
