@@ -127,7 +127,8 @@ public final class InstanceRefreshEmulator {
         };
     }
 
-    private ResponseDefinition start(Request request, String group, Map<String, String> params) {
+    /** Synchronized: AWS allows one active refresh per group, and two concurrent starts must not both pass the check. */
+    private synchronized ResponseDefinition start(Request request, String group, Map<String, String> params) {
         GroupInMoto inMoto = groupInMoto(request, group);
         if (!inMoto.exists()) {
             return error(400, "ValidationError", "AutoScalingGroup name not found - AutoScalingGroup " + group + " not found");

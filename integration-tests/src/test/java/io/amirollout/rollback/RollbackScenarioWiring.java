@@ -3,6 +3,7 @@ package io.amirollout.rollback;
 import io.amirollout.shared.AwsClients;
 import io.amirollout.shared.Env;
 import io.amirollout.shared.SnsNotificationPublisher;
+import io.amirollout.shared.state.StateTables;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -18,6 +19,7 @@ final class RollbackScenarioWiring {
     static RollbackOnAlarmHandler handler(Map<String, String> env, Clock clock) {
         RollbackOnAlarmConfig config = RollbackOnAlarmConfig.from(Env.of(env));
         return new RollbackOnAlarmHandler(new RollbackService(AwsClients.build(AutoScalingClient.builder()),
+                StateTables.dynamo(config.stateTableName()),
                 SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), config.notificationTopicArn()),
                 config, clock));
     }

@@ -77,13 +77,7 @@ class RollbackScenariosIT extends MotoScenario {
         clock = new MutableClock(NOW);
         Ec2Client ec2 = front.client(Ec2Client.builder());
         autoScaling = front.client(AutoScalingClient.builder());
-        DynamoDbClient dynamo = front.client(DynamoDbClient.builder());
-        dynamo.createTable(r -> r.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
-        ledger = new GroupLedger(new DynamoStateTable(dynamo, TABLE));
+        ledger = createStateTable(front.client(DynamoDbClient.builder()));
 
         String vpc = ec2.createVpc(r -> r.cidrBlock("10.31.0.0/16")).vpc().vpcId();
         subnet = ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.31.1.0/24").availabilityZone("eu-west-1a")).subnet().subnetId();
@@ -319,6 +313,16 @@ class RollbackScenariosIT extends MotoScenario {
     }
 
     // --- helpers ------------------------------------------------------------------------------------------
+
+    /** The template's StateTable (pk/sk strings), in moto, and the ledger over it. */
+    static GroupLedger createStateTable(DynamoDbClient dynamo) {
+        dynamo.createTable(r -> r.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
+                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
+        return new GroupLedger(new DynamoStateTable(dynamo, TABLE));
+    }
 
     /** Our refresh v1 -> v2 (AMI_V2), recorded in the ledger as instance-refresh records it. */
     private InstanceRefreshEmulator.Refresh ourRefresh(String group, String status, Duration ago) {
