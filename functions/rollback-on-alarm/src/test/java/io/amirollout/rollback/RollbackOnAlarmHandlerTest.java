@@ -13,6 +13,7 @@ import io.amirollout.shared.testing.FakeContext;
 import io.amirollout.shared.testing.StreamInvocation;
 import io.amirollout.shared.testing.RecordingPublisher;
 import io.amirollout.shared.testing.TestFiles;
+import io.amirollout.shared.testing.InMemoryStateTable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,7 +73,7 @@ class RollbackOnAlarmHandlerTest {
                         refresh("rf-1", "InProgress", "8", NOW.minus(Duration.ofMinutes(20)), null)).build());
         when(autoScaling.rollbackInstanceRefresh(any(RollbackInstanceRefreshRequest.class)))
                 .thenReturn(RollbackInstanceRefreshResponse.builder().instanceRefreshId("rf-1").build());
-        handler = new RollbackOnAlarmHandler(new RollbackService(autoScaling, notices, config(), CLOCK));
+        handler = new RollbackOnAlarmHandler(new RollbackService(autoScaling, new InMemoryStateTable(), notices, config(), CLOCK));
     }
 
     private JsonNode invoke(InputStream input) {
