@@ -1,7 +1,6 @@
 package io.amirollout.rollback;
 
 import io.amirollout.shared.Log;
-import io.amirollout.shared.RolloutTags;
 import io.amirollout.shared.autoscaling.AutoScalingGroups;
 import io.amirollout.shared.autoscaling.InstanceRefreshes;
 import io.amirollout.shared.autoscaling.RefreshSettings;
