@@ -60,6 +60,8 @@ public final class InstanceRefreshEmulator {
 
     private final Forwarder moto;
     private final Map<String, List<Refresh>> byGroup = new ConcurrentHashMap<>();
+    /** Injected failures: action -> the errors still to answer before the call is emulated again. */
+    private final Map<String, java.util.Deque<ResponseDefinition>> failures = new ConcurrentHashMap<>();
 
     InstanceRefreshEmulator(Forwarder moto) {
         this.moto = moto;
@@ -94,9 +96,26 @@ public final class InstanceRefreshEmulator {
 
     public void reset() {
         byGroup.clear();
+        failures.clear();
+    }
+
+    /**
+     * The next {@code times} calls of {@code action} answer this AWS error instead of being emulated
+     * (e.g. 400 Throttling, 500 ResourceContention: what the SDK retries; 403 AccessDenied: what it does not).
+     */
+    public void failNext(String action, int times, int status, String code, String message) {
+        java.util.Deque<ResponseDefinition> queue = failures.computeIfAbsent(action, a -> new java.util.concurrent.ConcurrentLinkedDeque<>());
+        for (int i = 0; i < times; i++) {
+            queue.add(error(status, code, message));
+        }
     }
 
     ResponseDefinition handle(String action, Request request) {
+        java.util.Deque<ResponseDefinition> injected = failures.get(action);
+        ResponseDefinition failure = injected == null ? null : injected.poll();
+        if (failure != null) {
+            return failure;
+        }
         Map<String, String> params = QueryForm.parse(request.getBodyAsString());
         String group = params.get("AutoScalingGroupName");
         return switch (action) {
@@ -108,7 +127,8 @@ public final class InstanceRefreshEmulator {
         };
     }
 
-    private ResponseDefinition start(Request request, String group, Map<String, String> params) {
+    /** Synchronized: AWS allows one active refresh per group, and two concurrent starts must not both pass the check. */
+    private synchronized ResponseDefinition start(Request request, String group, Map<String, String> params) {
         GroupInMoto inMoto = groupInMoto(request, group);
         if (!inMoto.exists()) {
             return error(400, "ValidationError", "AutoScalingGroup name not found - AutoScalingGroup " + group + " not found");

@@ -200,9 +200,12 @@ public final class LocalEndToEnd {
 
         // --- alarm → rollback-on-alarm -----------------------------------------------------------
         step("CloudWatch alarm worker-errors goes into ALARM during worker-pinned's refresh");
-        RollbackOnAlarmConfig rollbackConfig = RollbackOnAlarmConfig.from(Env.of(Map.of("NOTIFICATION_TOPIC_ARN", notices.topicArn())));
+        RollbackOnAlarmConfig rollbackConfig = RollbackOnAlarmConfig.from(Env.of(Map.of("NOTIFICATION_TOPIC_ARN", notices.topicArn(),
+                "STATE_TABLE_NAME", "ami-rollout-state")));
         RequestStreamHandler rollback = io.amirollout.rollback.LocalAccess.handler(new RollbackService(
                 AwsClients.build(AutoScalingClient.builder(), Region.EU_WEST_1, prodA),
+                // This run shows the rollback of an active refresh, which needs no record; a table in memory will do.
+                new io.amirollout.shared.testing.InMemoryStateTable(),
                 SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder(), Region.EU_WEST_1, prodA), notices.topicArn()),
                 rollbackConfig, CLOCK));
         String alarm = """

@@ -4,21 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.amirollout.it.InstanceRefreshEmulator;
 import io.amirollout.it.MotoScenario;
 import io.amirollout.it.TopicQueue;
-import io.amirollout.shared.AwsClients;
-import io.amirollout.shared.Env;
 import io.amirollout.shared.Json;
-import io.amirollout.shared.SnsNotificationPublisher;
+import io.amirollout.shared.state.GroupLedger;
+import io.amirollout.shared.state.GroupRelease;
+import io.amirollout.shared.state.ReleaseSource;
 import io.amirollout.shared.testing.FakeContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.Tag;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.sns.SnsClient;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Scenario 5: an alarm named on a group (tag ami-rollout:alarms, in moto) goes into ALARM while
  * the group's instance refresh (emulated: moto has none) is active → RollbackInstanceRefresh once;
- * the same alarm again → nothing more.
+ * the same alarm again → nothing more. The state table is in moto (issue 11's sequences: RollbackScenariosIT).
  */
 class RollbackOnAlarmIT extends MotoScenario {
 
@@ -37,6 +38,7 @@ class RollbackOnAlarmIT extends MotoScenario {
     AutoScalingClient autoScaling;
     TopicQueue notices;
     RollbackOnAlarmHandler handler;
+    GroupLedger ledger;
     String templateId;
 
     @BeforeEach
@@ -54,9 +56,9 @@ class RollbackOnAlarmIT extends MotoScenario {
         group("api", subnet, Map.of("ami-rollout:enabled", "true", "ami-rollout:alarms", "api-errors"));
 
         notices = TopicQueue.create("ami-rollout-notices");
-        RollbackOnAlarmConfig config = RollbackOnAlarmConfig.from(Env.of(Map.of("NOTIFICATION_TOPIC_ARN", notices.topicArn())));
-        handler = new RollbackOnAlarmHandler(new RollbackService(AwsClients.build(AutoScalingClient.builder()),
-                SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), notices.topicArn()), config, CLOCK));
+        ledger = RollbackScenariosIT.createStateTable(front.client(DynamoDbClient.builder()));
+        handler = RollbackScenarioWiring.handler(Map.of("NOTIFICATION_TOPIC_ARN", notices.topicArn(),
+                "STATE_TABLE_NAME", RollbackScenariosIT.TABLE), CLOCK);
     }
 
     private void group(String name, String subnet, Map<String, String> tags) {
@@ -107,7 +109,13 @@ class RollbackOnAlarmIT extends MotoScenario {
 
     @Test
     void aRecentlySuccessfulRefreshIsRolledForwardToThePreviousVersion() {
-        front.refreshes().seed("web", "Successful", templateId, "2", NOW.minusSeconds(1800));
+        InstanceRefreshEmulator.Refresh ours = front.refreshes().seed("web", "Successful", templateId, "2", NOW.minusSeconds(1800));
+        // What instance-refresh recorded when it started that refresh: the version before it is 1.
+        Instant started = NOW.minusSeconds(1800);
+        assertTrue(ledger.writeHead(ledger.head("web").desire("ami-0a11a11a11a11a002", ReleaseSource.RELEASE, started)
+                .started("ami-0a11a11a11a11a002", started)));
+        assertTrue(ledger.writeRelease(GroupRelease.received("web", "ami-0a11a11a11a11a002", "golden", "c", ReleaseSource.RELEASE,
+                false, started).started(templateId, "1", "2", ours.id, started)));
         // What AWS does when a refresh succeeds: the group now references the desired version.
         autoScaling.updateAutoScalingGroup(r -> r.autoScalingGroupName("web").launchTemplate(t -> t.launchTemplateId(templateId).version("2")));
 
@@ -115,7 +123,7 @@ class RollbackOnAlarmIT extends MotoScenario {
 
         List<InstanceRefreshEmulator.Refresh> refreshes = front.refreshes().refreshes("web");
         assertEquals(2, refreshes.size(), result.toString());
-        assertEquals("1", refreshes.get(1).desiredVersion(), "a new refresh back to the previous version recorded by instance-refresh");
+        assertEquals("1", refreshes.get(1).desiredVersion(), "a new refresh back to the version recorded by instance-refresh");
         assertTrue(front.queryCalls("RollbackInstanceRefresh").isEmpty());
 
         invoke(alarm(ALARM));

@@ -75,6 +75,8 @@ class EnvironmentDriftTest {
                 Map.entry("ScaleInProtectedInstances", "Refresh"),
                 Map.entry("StandbyInstances", "Terminate"),
                 Map.entry("RollForwardGraceMinutes", "120"),
+                Map.entry("GuardAlarmNames", "web-latency,EC2 CPU Utilization Anomaly"),
+                Map.entry("GuardAlarmNamePrefix", "guard-"),
                 Map.entry("HostnameInstanceStates", "shutting-down,terminated"),
                 Map.entry("PublishWithoutHostname", "true"),
                 Map.entry("SlackWebhookParameter", "/ami-rollout/slack-webhook"),

@@ -28,8 +28,18 @@ final class ErrorPathStubs {
     static void none(WireMockServer server) {
     }
 
-    /** rollback-on-alarm: 2nd rollback throttled once then accepted, 3rd finds no active refresh (modelled fault). */
+    /**
+     * rollback-on-alarm: the first conditional write of the state table loses (DynamoDB's modelled
+     * ConditionalCheckFailedException: the function reads again and decides again); 2nd rollback throttled once
+     * then accepted, 3rd finds no active refresh (modelled fault).
+     */
     static void rollback(WireMockServer server) {
+        server.stubFor(AwsWire.json11("DynamoDB_20120810.PutItem").atPriority(OVER_HAPPY_PATH).inScenario("claims")
+                .whenScenarioStateIs(STARTED).willReturn(aResponse().withStatus(400)
+                        .withHeader("Content-Type", "application/x-amz-json-1.0")
+                        .withBody("{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
+                                + "\"message\":\"The conditional request failed\"}"))
+                .willSetStateTo("claimed"));
         String scenario = "rollbacks";
         String ok = "<RollbackInstanceRefreshResponse xmlns=\"" + RollbackAndHostnameStubs.ASG_NS + "\"><RollbackInstanceRefreshResult>"
                 + "<InstanceRefreshId>c2b3a4d5-6e7f-4a8b-9c0d-1e2f3a4b5c6d</InstanceRefreshId></RollbackInstanceRefreshResult>"

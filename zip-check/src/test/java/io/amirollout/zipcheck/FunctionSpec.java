@@ -40,7 +40,7 @@ public record FunctionSpec(String name, String handler, Map<String, String> vari
     public static FunctionSpec of(String name) {
         return switch (name) {
             case "rollback-on-alarm" -> new FunctionSpec(name, "io.amirollout.rollback.RollbackOnAlarmHandler",
-                    vars("NOTIFICATION_TOPIC_ARN", TOPIC),
+                    vars("NOTIFICATION_TOPIC_ARN", TOPIC, "STATE_TABLE_NAME", "ami-rollout-state"),
                     (server, endpoint) -> RollbackAndHostnameStubs.rollback(server), ErrorPathStubs::rollback, false);
             case "termination-hostname" -> new FunctionSpec(name, "io.amirollout.hostname.TerminationHostnameHandler",
                     vars("HOSTNAME_TOPIC_ARN", "arn:aws:sns:eu-west-1:" + ACCOUNT + ":ami-rollout-hostnames",

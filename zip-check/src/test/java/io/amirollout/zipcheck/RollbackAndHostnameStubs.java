@@ -66,7 +66,15 @@ final class RollbackAndHostnameStubs {
                 "<RollbackInstanceRefreshResponse xmlns=\"" + ASG_NS + "\"><RollbackInstanceRefreshResult><InstanceRefreshId>"
                         + "c2b3a4d5-6e7f-4a8b-9c0d-1e2f3a4b5c6d</InstanceRefreshId></RollbackInstanceRefreshResult><ResponseMetadata>"
                         + "<RequestId>5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9</RequestId></ResponseMetadata></RollbackInstanceRefreshResponse>")));
+        // The state table (DynamoDB, JSON 1.0): nothing recorded for the group, conditional writes accepted.
+        server.stubFor(AwsWire.json11("DynamoDB_20120810.GetItem").willReturn(dynamo("{}")));
+        server.stubFor(AwsWire.json11("DynamoDB_20120810.Query").willReturn(dynamo("{\"Count\":0,\"Items\":[],\"ScannedCount\":0}")));
+        server.stubFor(AwsWire.json11("DynamoDB_20120810.PutItem").willReturn(dynamo("{}")));
         AwsWire.snsPublish(server);
+    }
+
+    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder dynamo(String body) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.0").withBody(body);
     }
 
     // --- termination-hostname: DescribeInstances finds the hostname tag, the event is published -------------

@@ -10,7 +10,10 @@ import io.amirollout.shared.Json;
 import io.amirollout.shared.Log;
 import io.amirollout.shared.SnapStartPriming;
 import io.amirollout.shared.SnsNotificationPublisher;
+import io.amirollout.shared.state.DynamoStateTable;
+import io.amirollout.shared.state.StateTables;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 import java.io.InputStream;
@@ -24,7 +27,8 @@ import java.util.Map;
 /**
  * Lambda entry point: an alarm state change (EventBridge, SNS or a direct alarm action) in, a
  * {@link RollbackResult} out. SNS delivers one record per invocation; should a test or a person send several,
- * each is handled and the answer is {@code {"results": [...]}}.
+ * each is handled and the answer is {@code {"results": [...]}}. A {@link RetryableFailure} (transient AWS
+ * errors) is not caught: the invocation fails and Lambda retries it.
  */
 public final class RollbackOnAlarmHandler implements RequestStreamHandler {
 
@@ -35,12 +39,14 @@ public final class RollbackOnAlarmHandler implements RequestStreamHandler {
         RollbackOnAlarmConfig config = RollbackOnAlarmConfig.from(Env.system());
         this.service = new RollbackService(
                 AwsClients.build(AutoScalingClient.builder()),
+                StateTables.dynamo(config.stateTableName()),
                 SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), config.notificationTopicArn()),
                 config, Clock.systemUTC());
         // SnapStart: a dry-run alarm through offline clients warms the real paths before the snapshot (no AWS call).
         SnapStartPriming.register("rollback-on-alarm", () -> SnapStartPriming.invoke(
                 new RollbackOnAlarmHandler(new RollbackService(
                         SnapStartPriming.offlineClient(AutoScalingClient.builder()),
+                        new DynamoStateTable(SnapStartPriming.offlineClient(DynamoDbClient.builder()), config.stateTableName()),
                         SnsNotificationPublisher.forTopic(SnapStartPriming.offlineClient(SnsClient.builder()), config.notificationTopicArn()),
                         config, Clock.systemUTC())),
                 RollbackOnAlarmHandler.class.getResourceAsStream("/snapstart-priming-event.json")));

@@ -10,7 +10,8 @@ import java.util.List;
  * @param via         how the alarm reached us
  * @param transition  e.g. "OK -> ALARM"
  * @param outcome     ACTED (every guarded group handled), PARTIAL (some failed), FAILED (all failed or the
- *                    groups could not be listed), IGNORED (not a transition into ALARM) or NO_GROUPS
+ *                    groups could not be listed for a permanent reason), or IGNORED (not a transition into ALARM,
+ *                    or an alarm that guards no group)
  * @param reason      one sentence for people
  * @param dryRun      true when nothing was changed on purpose
  * @param groups      one entry per guarded group

@@ -8,6 +8,9 @@ import io.amirollout.shared.testing.LocalAwsEndpoint;
 import io.amirollout.shared.testing.RecordingPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.amirollout.shared.state.GroupLedger;
+import io.amirollout.shared.state.ReleaseState;
+import io.amirollout.shared.testing.InMemoryStateTable;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.ActiveInstanceRefreshNotFoundException;
@@ -126,8 +129,10 @@ class AutoScalingProtocolTest {
                 .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "text/xml").withBody(error(code, message))));
     }
 
+    private final InMemoryStateTable table = new InMemoryStateTable();
+
     private RollbackService service() {
-        return new RollbackService(autoScaling, notices, config(), CLOCK);
+        return new RollbackService(autoScaling, table, notices, config(), CLOCK);
     }
 
     // --- tests -------------------------------------------------------------------------------------------------
@@ -230,10 +235,13 @@ class AutoScalingProtocolTest {
         answer("DescribeInstanceRefreshes", refreshesPage(refreshXml("rf-done", "Successful", "8",
                 "2026-11-21T15:00:00Z", "2026-11-21T15:35:00Z")));
         answer("StartInstanceRefresh", refreshIdResponse("StartInstanceRefresh", "rf-forward"));
+        answer("CreateOrUpdateTags", "<CreateOrUpdateTagsResponse xmlns=\"" + NS + "\"><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></CreateOrUpdateTagsResponse>");
+        answer("DeleteTags", "<DeleteTagsResponse xmlns=\"" + NS + "\"><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DeleteTagsResponse>");
+        ours(table, "web-asg", "rf-done", ReleaseState.SUCCEEDED);
 
         RollbackResult result = service().handle(firing(), false);
 
-        assertEquals(GroupOutcome.ROLL_FORWARD_STARTED, result.groups().get(0).outcome());
+        assertEquals(GroupOutcome.ROLL_FORWARD_STARTED, result.groups().get(0).outcome(), result.toString());
         assertEquals("rf-forward", result.groups().get(0).newInstanceRefreshId());
         server.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=StartInstanceRefresh"))
                 .withRequestBody(containing("AutoScalingGroupName=web-asg"))
@@ -242,7 +250,53 @@ class AutoScalingProtocolTest {
                 .withRequestBody(containing("DesiredConfiguration.LaunchTemplate.Version=7"))
                 .withRequestBody(containing("Preferences.SkipMatching=true"))
                 .withRequestBody(containing("Preferences.AutoRollback=false"))
-                .withRequestBody(containing("Preferences.MinHealthyPercentage=90")));
+                .withRequestBody(containing("Preferences.MinHealthyPercentage=90"))
+                .withRequestBody(containing("Preferences.ScaleInProtectedInstances=Ignore"))
+                .withRequestBody(containing("Preferences.StandbyInstances=Ignore"))
+                .withRequestBody(notContaining("AlarmSpecification")));
+        server.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=CreateOrUpdateTags"))
+                .withRequestBody(containing("Tags.member.1.Key=ami-rollout%3Acurrent-version"))
+                .withRequestBody(containing("Tags.member.1.Value=7")));
+        server.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=DeleteTags"))
+                .withRequestBody(containing("Tags.member.1.Key=ami-rollout%3Aprevious-version")));
+    }
+
+    @Test
+    void throttlingBeyondTheSdkRetriesFailsTheInvocation() {
+        answer("DescribeAutoScalingGroups", groupsPage(null, groupXml("web-asg", "web-ecs-task-errors")));
+        answer("DescribeInstanceRefreshes", refreshesPage(refreshXml("rf-active", "InProgress", "8", "2026-11-21T15:15:00Z", null)));
+        answerError("RollbackInstanceRefresh", 400, "Throttling", "Rate exceeded");
+
+        RetryableFailure e = assertThrows(RetryableFailure.class, () -> service().handle(firing(), false));
+
+        assertTrue(e.getMessage().contains("Throttling"), e.getMessage());
+        server.verify(3, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=RollbackInstanceRefresh")));
+        assertTrue(notices.all().isEmpty(), "no notice for a failure Lambda retries");
+    }
+
+    @Test
+    void resourceContentionBeyondTheSdkRetriesFailsTheInvocation() {
+        answer("DescribeAutoScalingGroups", groupsPage(null, groupXml("web-asg", "web-ecs-task-errors")));
+        answer("DescribeInstanceRefreshes", refreshesPage(refreshXml("rf-active", "InProgress", "8", "2026-11-21T15:15:00Z", null)));
+        server.stubFor(post("/").withRequestBody(containing("Action=RollbackInstanceRefresh"))
+                .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "text/xml").withBody(error("ResourceContention",
+                        "You already have a pending update to an Auto Scaling resource (for example, a group, instance, or load balancer)."))));
+
+        assertThrows(RetryableFailure.class, () -> service().handle(firing(), false));
+    }
+
+    @Test
+    void accessDeniedIsAFailedResultWithANotice() {
+        answer("DescribeAutoScalingGroups", groupsPage(null, groupXml("web-asg", "web-ecs-task-errors")));
+        answer("DescribeInstanceRefreshes", refreshesPage(refreshXml("rf-active", "InProgress", "8", "2026-11-21T15:15:00Z", null)));
+        answerError("RollbackInstanceRefresh", 403, "AccessDenied", "User is not authorized to perform: autoscaling:RollbackInstanceRefresh");
+
+        RollbackResult result = service().handle(firing(), false);
+
+        assertEquals(GroupOutcome.FAILED, result.groups().get(0).outcome());
+        assertTrue(result.groups().get(0).reason().contains("AccessDenied"), result.groups().get(0).reason());
+        server.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=RollbackInstanceRefresh")));
+        assertEquals(NotificationKind.ROLLBACK_FAILED, notices.only().kind());
     }
 
     @Test
@@ -258,7 +312,13 @@ class AutoScalingProtocolTest {
                 .willSetStateTo("lost"));
         server.stubFor(post("/").withRequestBody(containing("Action=DescribeInstanceRefreshes"))
                 .inScenario("race").whenScenarioStateIs("lost")
-                .willReturn(okXml(refreshesPage(refreshXml("rf-forward", "InProgress", "7", "2026-11-21T15:44:00Z", null)))));
+                .willReturn(okXml(refreshesPage(refreshXml("rf-forward", "InProgress", "7", "2026-11-21T15:44:00Z", null),
+                        refreshXml("rf-done", "Successful", "8", "2026-11-21T15:00:00Z", "2026-11-21T15:35:00Z")))));
+        // The winner's records are already there (it finished before our second read).
+        GroupLedger ledger = ours(table, "web-asg", "rf-done", ReleaseState.ROLLED_FORWARD);
+        ledger.reject(new io.amirollout.shared.state.RejectedAmi("web-asg", BAD_AMI, "rollback-on-alarm", "winner", "rf-done", NOW));
+        answer("CreateOrUpdateTags", "<CreateOrUpdateTagsResponse xmlns=\"" + NS + "\"><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></CreateOrUpdateTagsResponse>");
+        answer("DeleteTags", "<DeleteTagsResponse xmlns=\"" + NS + "\"><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DeleteTagsResponse>");
 
         RollbackResult result = service().handle(firing(), false);
 

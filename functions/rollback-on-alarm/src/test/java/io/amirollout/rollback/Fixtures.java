@@ -1,6 +1,11 @@
 package io.amirollout.rollback;
 
 import io.amirollout.shared.RolloutTags;
+import io.amirollout.shared.state.GroupLedger;
+import io.amirollout.shared.state.GroupRelease;
+import io.amirollout.shared.state.ReleaseSource;
+import io.amirollout.shared.state.ReleaseState;
+import io.amirollout.shared.state.StateTable;
 import org.mockito.Mockito;
 import org.mockito.invocation.InvocationOnMock;
 import org.mockito.stubbing.Answer;
@@ -31,7 +36,33 @@ final class Fixtures {
     static final String ALARM_ARN = "arn:aws:cloudwatch:eu-west-1:444455556666:alarm:web-ecs-task-errors";
     static final String TEMPLATE = "lt-0a1b2c3d4e5f67890";
 
+    /** The AMI of "our" release in the tests: instance-refresh moved the group from version 7 to 8 with it. */
+    static final String BAD_AMI = "ami-0bad0000000000008";
+
     private Fixtures() {
+    }
+
+    /**
+     * Records, as instance-refresh does when it starts a refresh, that refresh {@code refreshId} of {@code group}
+     * is ours: head.latestImageId = {@link #BAD_AMI}, release 7 -> 8 on {@link #TEMPLATE}, in {@code state}.
+     */
+    static GroupLedger ours(StateTable table, String group, String refreshId, ReleaseState state) {
+        GroupLedger ledger = new GroupLedger(table);
+        Instant at = NOW.minus(java.time.Duration.ofMinutes(40));
+        if (!ledger.writeHead(ledger.head(group).desire(BAD_AMI, ReleaseSource.RELEASE, at).started(BAD_AMI, at))) {
+            throw new IllegalStateException("head");
+        }
+        GroupRelease release = GroupRelease.received(group, BAD_AMI, "golden-al2023 2026-11-21T10-00-00Z",
+                "arn:aws:imagebuilder:eu-west-1:111122223333:image/golden-al2023/1.0.3/1", ReleaseSource.RELEASE, false, at)
+                .started(TEMPLATE, "7", "8", refreshId, at);
+        if (!ledger.writeRelease(release)) {
+            throw new IllegalStateException("release");
+        }
+        if (state != ReleaseState.STARTED) {
+            GroupRelease stored = ledger.release(group, BAD_AMI).orElseThrow();
+            ledger.writeRelease(stored.ended(state, "test", at));
+        }
+        return ledger;
     }
 
     /**
@@ -50,7 +81,12 @@ final class Fixtures {
     }
 
     static RollbackOnAlarmConfig config() {
-        return new RollbackOnAlarmConfig(List.of(), java.time.Duration.ofMinutes(60), "", false);
+        return config(List.of(), List.of());
+    }
+
+    static RollbackOnAlarmConfig config(List<String> targetGroups, List<String> guardAlarms) {
+        return new RollbackOnAlarmConfig(targetGroups, guardAlarms, java.time.Duration.ofMinutes(60), "Ignore", "Ignore",
+                "ami-rollout-state", "", false);
     }
 
     static AlarmStateChange alarm(String state, String previous) {

@@ -13,6 +13,7 @@ import io.amirollout.shared.testing.FakeContext;
 import io.amirollout.shared.testing.StreamInvocation;
 import io.amirollout.shared.testing.RecordingPublisher;
 import io.amirollout.shared.testing.TestFiles;
+import io.amirollout.shared.testing.InMemoryStateTable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,9 +48,10 @@ class RollbackOnAlarmHandlerTest {
     private static final String EVENTS = "../../events/rollback-on-alarm/";
 
     /** What the handler answers for each sample, given a group guarded by every sample alarm with a refresh running. */
-    private static final Map<String, String> EXPECTED = Map.of(
+    private static final Map<String, String> EXPECTED = Map.of( // file -> outcome
             "eventbridge-alarm-state-change-alarm.json", "ACTED",
             "eventbridge-alarm-state-change-ok.json", "IGNORED",
+            "eventbridge-unrelated-alarm.json", "IGNORED",
             "eventbridge-alarm-state-change-metric-math.json", "ACTED",
             "eventbridge-composite-alarm.json", "ACTED",
             "sns-alarm-notification.json", "ACTED",
@@ -72,7 +74,7 @@ class RollbackOnAlarmHandlerTest {
                         refresh("rf-1", "InProgress", "8", NOW.minus(Duration.ofMinutes(20)), null)).build());
         when(autoScaling.rollbackInstanceRefresh(any(RollbackInstanceRefreshRequest.class)))
                 .thenReturn(RollbackInstanceRefreshResponse.builder().instanceRefreshId("rf-1").build());
-        handler = new RollbackOnAlarmHandler(new RollbackService(autoScaling, notices, config(), CLOCK));
+        handler = new RollbackOnAlarmHandler(new RollbackService(autoScaling, new InMemoryStateTable(), notices, config(), CLOCK));
     }
 
     private JsonNode invoke(InputStream input) {
@@ -150,7 +152,14 @@ class RollbackOnAlarmHandlerTest {
             verify(autoScaling).rollbackInstanceRefresh(any(RollbackInstanceRefreshRequest.class));
             assertEquals(1, notices.all().size());
         } else {
-            verifyNoInteractions(autoScaling);
+            // Not into ALARM: no call at all. An alarm that guards no group: the groups are read, nothing changes.
+            verify(autoScaling, never()).rollbackInstanceRefresh(any(RollbackInstanceRefreshRequest.class));
+            verify(autoScaling, never()).startInstanceRefresh(any(software.amazon.awssdk.services.autoscaling.model.StartInstanceRefreshRequest.class));
+            verify(autoScaling, never()).cancelInstanceRefresh(any(software.amazon.awssdk.services.autoscaling.model.CancelInstanceRefreshRequest.class));
+            assertTrue(notices.all().isEmpty(), "no notice, not even a WARNING");
+            if (file.endsWith("-ok.json")) {
+                verifyNoInteractions(autoScaling);
+            }
         }
     }
 

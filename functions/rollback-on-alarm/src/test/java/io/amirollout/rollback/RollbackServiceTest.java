@@ -5,6 +5,12 @@ import io.amirollout.shared.NotificationKind;
 import io.amirollout.shared.RolloutTags;
 import io.amirollout.shared.Severity;
 import io.amirollout.shared.testing.IamActions;
+import io.amirollout.shared.autoscaling.AutoScalingGroups;
+import io.amirollout.shared.state.GroupLedger;
+import io.amirollout.shared.state.GroupRelease;
+import io.amirollout.shared.state.ReleaseSource;
+import io.amirollout.shared.state.ReleaseState;
+import io.amirollout.shared.testing.InMemoryStateTable;
 import io.amirollout.shared.testing.RecordingPublisher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +23,10 @@ import software.amazon.awssdk.services.autoscaling.model.AutoScalingException;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.CancelInstanceRefreshRequest;
 import software.amazon.awssdk.services.autoscaling.model.CancelInstanceRefreshResponse;
+import software.amazon.awssdk.services.autoscaling.model.CreateOrUpdateTagsRequest;
+import software.amazon.awssdk.services.autoscaling.model.CreateOrUpdateTagsResponse;
+import software.amazon.awssdk.services.autoscaling.model.DeleteTagsRequest;
+import software.amazon.awssdk.services.autoscaling.model.DeleteTagsResponse;
 import software.amazon.awssdk.services.autoscaling.model.DescribeAutoScalingGroupsRequest;
 import software.amazon.awssdk.services.autoscaling.model.DescribeAutoScalingGroupsResponse;
 import software.amazon.awssdk.services.autoscaling.model.DescribeInstanceRefreshesRequest;
@@ -53,6 +63,7 @@ class RollbackServiceTest {
 
     private AutoScalingClient autoScaling;
     private RecordingPublisher notices;
+    private InMemoryStateTable table;
     private final Map<String, AutoScalingGroup> groups = new LinkedHashMap<>();
     private final Map<String, List<InstanceRefresh>> refreshes = new HashMap<>();
 
@@ -60,6 +71,18 @@ class RollbackServiceTest {
     void setUp() {
         autoScaling = autoScalingMock();
         notices = new RecordingPublisher();
+        table = new InMemoryStateTable();
+        // The tag mirror: what CreateOrUpdateTags / DeleteTags do to the group.
+        when(autoScaling.createOrUpdateTags(any(CreateOrUpdateTagsRequest.class))).thenAnswer(inv -> {
+            CreateOrUpdateTagsRequest request = inv.getArgument(0);
+            request.tags().forEach(t -> groups.computeIfPresent(t.resourceId(), (k, g) -> withTag(g, t.key(), t.value())));
+            return CreateOrUpdateTagsResponse.builder().build();
+        });
+        when(autoScaling.deleteTags(any(DeleteTagsRequest.class))).thenAnswer(inv -> {
+            DeleteTagsRequest request = inv.getArgument(0);
+            request.tags().forEach(t -> groups.computeIfPresent(t.resourceId(), (k, g) -> withTag(g, t.key(), null)));
+            return DeleteTagsResponse.builder().build();
+        });
         when(autoScaling.describeAutoScalingGroups(any(DescribeAutoScalingGroupsRequest.class))).thenAnswer(inv -> {
             DescribeAutoScalingGroupsRequest request = inv.getArgument(0);
             List<AutoScalingGroup> found = new ArrayList<>();
@@ -87,16 +110,52 @@ class RollbackServiceTest {
     }
 
     private RollbackService service(RollbackOnAlarmConfig config) {
-        return new RollbackService(autoScaling, notices, config, CLOCK);
+        return new RollbackService(autoScaling, table, notices, config, CLOCK);
+    }
+
+    private static AutoScalingGroup withTag(AutoScalingGroup group, String key, String value) {
+        List<software.amazon.awssdk.services.autoscaling.model.TagDescription> tags = new ArrayList<>(group.tags());
+        tags.removeIf(t -> t.key().equals(key));
+        if (value != null) {
+            tags.add(tag(group.autoScalingGroupName(), key, value));
+        }
+        return group.toBuilder().tags(tags).build();
+    }
+
+    private GroupLedger ledger() {
+        return new GroupLedger(table);
     }
 
     private RollbackService service() {
         return service(config());
     }
 
+    /**
+     * The group and its refreshes; the newest refresh to version 8 is recorded as ours (as instance-refresh records
+     * its starts: {@link Fixtures#BAD_AMI}, version 7 -> 8).
+     */
     private void given(AutoScalingGroup group, InstanceRefresh... history) {
+        givenForeign(group, history);
+        java.util.Arrays.stream(history).filter(r -> r.desiredConfiguration() != null
+                        && "8".equals(r.desiredConfiguration().launchTemplate().version()))
+                .max(java.util.Comparator.comparing((InstanceRefresh r) -> r.startTime() == null ? Instant.MAX : r.startTime()))
+                .ifPresent(r -> ours(table, group.autoScalingGroupName(), r.instanceRefreshId(),
+                        "Successful".equals(r.statusAsString()) ? ReleaseState.SUCCEEDED : ReleaseState.STARTED));
+    }
+
+    /** The group and its refreshes, with nothing recorded: none of them was started by ami-rollout. */
+    private void givenForeign(AutoScalingGroup group, InstanceRefresh... history) {
         groups.put(group.autoScalingGroupName(), group);
         refreshes.put(group.autoScalingGroupName(), List.of(history));
+    }
+
+    /** Our release as the test needs it recorded (version before it, template). */
+    private void recorded(String group, String refreshId, String fromVersion, String templateId) {
+        Instant at = STARTED;
+        GroupLedger ledger = ledger();
+        assertTrue(ledger.writeHead(ledger.head(group).desire(BAD_AMI, ReleaseSource.RELEASE, at).started(BAD_AMI, at)));
+        assertTrue(ledger.writeRelease(GroupRelease.received(group, BAD_AMI, "golden", "c", ReleaseSource.RELEASE, false, at)
+                .started(templateId, fromVersion, "8", refreshId, at)));
     }
 
     private void verifyNothingChanged() {
@@ -136,6 +195,21 @@ class RollbackServiceTest {
         assertEquals("Threshold Crossed", notice.details().get("alarmReason"));
         assertTrue(notice.title().contains("web-asg") && notice.title().contains(ALARM), notice.title());
         assertEquals("444455556666", notice.accountId());
+        assertEquals(ReleaseState.ROLLED_BACK, ledger().release("web-asg", BAD_AMI).orElseThrow().state());
+        assertEquals("rollback-on-alarm", ledger().rejection("web-asg", BAD_AMI).orElseThrow().by());
+        assertTrue(String.valueOf(notice.details().get("plan")).contains("REJECT " + BAD_AMI), String.valueOf(notice.details().get("plan")));
+    }
+
+    @Test
+    void aRefreshThisProjectDidNotStartIsStillRolledBackButNothingIsRecordedRejected() {
+        givenForeign(group("web-asg"), refresh("rf-theirs", "InProgress", "8", STARTED, null));
+
+        GroupResult group = service().handle(firing(), false).groups().get(0);
+
+        assertEquals(GroupOutcome.ROLLBACK_STARTED, group.outcome());
+        verify(autoScaling).rollbackInstanceRefresh(any(RollbackInstanceRefreshRequest.class));
+        assertTrue(ledger().rejected("web-asg").isEmpty(), "its AMI is unknown to the record");
+        assertTrue(group.reason().contains("did not record"), group.reason());
     }
 
     @Test
@@ -153,6 +227,7 @@ class RollbackServiceTest {
     @Test
     void anIrreversibleRefreshIsCancelledAndSaidLoudly() {
         given(group("web-asg"), refresh("rf-active", "InProgress", "$Latest", STARTED, null));
+        ours(table, "web-asg", "rf-active", ReleaseState.STARTED);
         when(autoScaling.rollbackInstanceRefresh(any(RollbackInstanceRefreshRequest.class))).thenThrow(awsError(
                 IrreversibleInstanceRefreshException.builder(), "IrreversibleInstanceRefresh",
                 "The instance refresh can't be rolled back because the group uses $Latest"));
@@ -163,6 +238,8 @@ class RollbackServiceTest {
         GroupResult group = result.groups().get(0);
         assertEquals(GroupOutcome.CANCELLED_NOT_ROLLED_BACK, group.outcome());
         assertTrue(group.reason().contains("CANCELLED, NOT rolled back"), group.reason());
+        assertEquals(ReleaseState.FAILED, ledger().release("web-asg", BAD_AMI).orElseThrow().state(), "cancelled is not rolled back");
+        assertTrue(ledger().rejection("web-asg", BAD_AMI).isPresent(), "the alarm fired during it: rejected all the same");
         assertTrue(group.reason().contains("IrreversibleInstanceRefresh"), group.reason());
         assertEquals("FAILED", result.outcome());
         assertEquals(List.of("web-asg"), result.failed());
@@ -213,6 +290,14 @@ class RollbackServiceTest {
         assertEquals(GroupOutcome.ALREADY_UNDOING, result.groups().get(0).outcome());
         assertEquals("ACTED", result.outcome());
         assertTrue(notices.all().isEmpty(), "duplicate alarms are normal: no second notice");
+        if (status.equals("RollbackInProgress")) {
+            // A previous attempt started the rollback but failed before recording it: the duplicate finishes the record.
+            assertEquals(ReleaseState.ROLLED_BACK, ledger().release("web-asg", BAD_AMI).orElseThrow().state());
+            assertTrue(ledger().rejection("web-asg", BAD_AMI).isPresent());
+        }
+        int writes = table.writes();
+        service().handle(firing(), false);
+        assertEquals(writes, table.writes(), "a second duplicate writes nothing");
     }
 
     // --- finished Successful -> roll forward ------------------------------------------------------------------
@@ -248,10 +333,56 @@ class RollbackServiceTest {
         assertEquals("7", notice.details().get("toVersion"));
         assertEquals("8", notice.details().get("fromVersion"));
         assertEquals("rf-forward", notice.details().get("newInstanceRefreshId"));
+        assertEquals(ReleaseState.ROLLED_FORWARD, ledger().release("web-asg", BAD_AMI).orElseThrow().state());
+        assertEquals("rf-done", ledger().rejection("web-asg", BAD_AMI).orElseThrow().refreshId());
+        AutoScalingGroup mirrored = groups.get("web-asg");
+        assertEquals("7", AutoScalingGroups.tag(mirrored, RolloutTags.CURRENT_VERSION).orElseThrow());
+        assertTrue(AutoScalingGroups.tag(mirrored, RolloutTags.PREVIOUS_VERSION).isEmpty());
     }
 
     @Test
-    void rollForwardUsesTheGroupsTemplateWhenTheTemplateTagIsMissingAndKeepsAMixedInstancesPolicy() {
+    void theRollForwardTargetIsTheRecordedVersionNotTheTag() {
+        givenForeign(group("web-asg", Map.of(RolloutTags.PREVIOUS_VERSION, "3")), refresh("rf-done", "Successful", "8", STARTED, ENDED_RECENTLY));
+        recorded("web-asg", "rf-done", "7", TEMPLATE);
+
+        service().handle(firing(), false);
+
+        assertEquals("7", captureStart().desiredConfiguration().launchTemplate().version());
+    }
+
+    @Test
+    void aSuccessfulRefreshSomeoneElseStartedSinceOursIsNotRolledForward() {
+        givenForeign(group("web-asg"), refresh("rf-done", "Successful", "8", STARTED, NOW.minus(Duration.ofMinutes(25))),
+                refresh("rf-person", "Successful", "9", NOW.minus(Duration.ofMinutes(20)), ENDED_RECENTLY));
+        recorded("web-asg", "rf-done", "7", TEMPLATE);
+
+        GroupResult group = service().handle(firing(), false).groups().get(0);
+
+        verifyNothingChanged();
+        assertEquals(GroupOutcome.FAILED, group.outcome());
+        assertTrue(group.reason().contains("rf-person") && group.reason().contains("rf-done"), group.reason());
+        assertEquals(Severity.ERROR, notices.only().severity());
+        assertTrue(ledger().rejected("web-asg").isEmpty());
+    }
+
+    @Test
+    void warmupAboveAnHourAndTheStacksProtectedAndStandbySettingsAreUsed() {
+        given(group("web-asg", Map.of(RolloutTags.INSTANCE_WARMUP, "5400", RolloutTags.CHECKPOINTS, "20,50")),
+                refresh("rf-done", "Successful", "8", STARTED, ENDED_RECENTLY));
+        RollbackOnAlarmConfig config = new RollbackOnAlarmConfig(List.of(), List.of(), Duration.ofMinutes(60), "Refresh",
+                "Terminate", "t", "", false);
+
+        service(config).handle(firing(), false);
+
+        StartInstanceRefreshRequest start = captureStart();
+        assertEquals(5400, start.preferences().instanceWarmup());
+        assertEquals("Refresh", start.preferences().scaleInProtectedInstancesAsString());
+        assertEquals("Terminate", start.preferences().standbyInstancesAsString());
+        assertFalse(start.preferences().hasCheckpointPercentages(), "an undo does not pause to vet the known-good version");
+    }
+
+    @Test
+    void rollForwardUsesTheGroupsTemplateWhenTheRecordNamesNoneAndKeepsAMixedInstancesPolicy() {
         MixedInstancesPolicy mixed = MixedInstancesPolicy.builder().launchTemplate(LaunchTemplate.builder()
                 .launchTemplateSpecification(LaunchTemplateSpecification.builder().launchTemplateId("lt-mixed").version("8").build())
                 .overrides(LaunchTemplateOverrides.builder().instanceType("m7i.large").build(),
@@ -259,7 +390,8 @@ class RollbackServiceTest {
                 .build()).build();
         AutoScalingGroup group = group("web-asg", java.util.Collections.singletonMap(RolloutTags.LAUNCH_TEMPLATE_ID, null))
                 .toBuilder().launchTemplate((LaunchTemplateSpecification) null).mixedInstancesPolicy(mixed).build();
-        given(group, refresh("rf-done", "Successful", "8", STARTED, ENDED_RECENTLY));
+        givenForeign(group, refresh("rf-done", "Successful", "8", STARTED, ENDED_RECENTLY));
+        recorded("web-asg", "rf-done", "7", null);
 
         service().handle(firing(), false);
 
@@ -290,30 +422,31 @@ class RollbackServiceTest {
     void theGracePeriodIsConfigurable() {
         given(group("web-asg"), refresh("rf-done", "Successful", "8", NOW.minus(Duration.ofHours(3)), NOW.minus(Duration.ofMinutes(61))));
 
-        service(new RollbackOnAlarmConfig(List.of(), Duration.ofMinutes(120), "", false)).handle(firing(), false);
+        service(new RollbackOnAlarmConfig(List.of(), List.of(), Duration.ofMinutes(120), "Ignore", "Ignore", "t", "", false))
+                .handle(firing(), false);
 
         assertEquals("7", captureStart().desiredConfiguration().launchTemplate().version());
     }
 
     @Test
-    void aMissingPreviousVersionTagFailsWithTheReason() {
-        given(group("web-asg", java.util.Collections.singletonMap(RolloutTags.PREVIOUS_VERSION, null)),
-                refresh("rf-done", "Successful", "8", STARTED, ENDED_RECENTLY));
+    void aMissingRecordedVersionFailsWithTheReason() {
+        givenForeign(group("web-asg"), refresh("rf-done", "Successful", "8", STARTED, ENDED_RECENTLY));
+        recorded("web-asg", "rf-done", null, TEMPLATE);
 
         RollbackResult result = service().handle(firing(), false);
 
         verifyNothingChanged();
         GroupResult group = result.groups().get(0);
         assertEquals(GroupOutcome.FAILED, group.outcome());
-        assertTrue(group.reason().contains(RolloutTags.PREVIOUS_VERSION + " tag is missing"), group.reason());
+        assertTrue(group.reason().contains("version before it is missing"), group.reason());
         assertEquals(NotificationKind.ROLLBACK_FAILED, notices.only().kind());
         assertEquals(Severity.ERROR, notices.only().severity());
     }
 
     @Test
-    void aSymbolicPreviousVersionIsRefused() {
-        given(group("web-asg", Map.of(RolloutTags.PREVIOUS_VERSION, "$Latest")),
-                refresh("rf-done", "Successful", "8", STARTED, ENDED_RECENTLY));
+    void aSymbolicRecordedVersionIsRefused() {
+        givenForeign(group("web-asg"), refresh("rf-done", "Successful", "8", STARTED, ENDED_RECENTLY));
+        recorded("web-asg", "rf-done", "$Latest", TEMPLATE);
 
         GroupResult group = service().handle(firing(), false).groups().get(0);
 
@@ -326,13 +459,14 @@ class RollbackServiceTest {
     void aGroupWithoutLaunchTemplateCannotBeRolledForward() {
         AutoScalingGroup group = group("web-asg", java.util.Collections.singletonMap(RolloutTags.LAUNCH_TEMPLATE_ID, null))
                 .toBuilder().launchTemplate((LaunchTemplateSpecification) null).launchConfigurationName("web-lc").build();
-        given(group, refresh("rf-done", "Successful", "8", STARTED, ENDED_RECENTLY));
+        givenForeign(group, refresh("rf-done", "Successful", "8", STARTED, ENDED_RECENTLY));
+        recorded("web-asg", "rf-done", "7", null);
 
         GroupResult result = service().handle(firing(), false).groups().get(0);
 
         verifyNothingChanged();
         assertEquals(GroupOutcome.FAILED, result.outcome());
-        assertTrue(result.reason().contains("no launch template"), result.reason());
+        assertTrue(result.reason().contains("names a launch template"), result.reason());
     }
 
     @Test
@@ -381,7 +515,8 @@ class RollbackServiceTest {
     void aConcurrentDuplicateThatLosesTheStartRaceRecognisesTheWinner() {
         given(group("web-asg"), refresh("rf-done", "Successful", "8", STARTED, ENDED_RECENTLY));
         when(autoScaling.startInstanceRefresh(any(StartInstanceRefreshRequest.class))).thenAnswer(inv -> {
-            refreshes.put("web-asg", List.of(refresh("rf-forward", "InProgress", "7", NOW, null)));
+            refreshes.put("web-asg", List.of(refresh("rf-done", "Successful", "8", STARTED, ENDED_RECENTLY),
+                    refresh("rf-forward", "InProgress", "7", NOW, null)));
             throw awsError(InstanceRefreshInProgressException.builder(), "InstanceRefreshInProgress",
                     "An Instance Refresh is already in progress and blocks the execution of this Instance Refresh.");
         });
@@ -394,7 +529,8 @@ class RollbackServiceTest {
 
     @Test
     void anActiveRefreshThatIsOurRollForwardIsNotRolledBack() {
-        given(group("web-asg"), refresh("rf-forward", "InProgress", "7", NOW.minusSeconds(60), null));
+        given(group("web-asg"), refresh("rf-done", "Successful", "8", STARTED, ENDED_RECENTLY),
+                refresh("rf-forward", "InProgress", "7", NOW.minusSeconds(60), null));
 
         assertEquals(GroupOutcome.ALREADY_UNDOING, service().handle(firing(), false).groups().get(0).outcome());
         verifyNothingChanged();
@@ -532,10 +668,15 @@ class RollbackServiceTest {
         verifyNothingChanged();
         assertTrue(result.dryRun());
         assertEquals(GroupOutcome.WOULD_ROLL_BACK, result.groups().get(0).outcome());
-        assertTrue(result.groups().get(0).reason().contains("AWS would refuse the rollback"), result.groups().get(0).reason());
+        assertTrue(String.join(" ", result.groups().get(0).plan()).contains("AWS will refuse the rollback"), result.groups().get(0).plan().toString());
+        assertTrue(result.groups().get(1).plan().get(1).startsWith("START refresh of api-asg to " + TEMPLATE + " version 7"),
+                result.groups().get(1).plan().toString());
+        assertTrue(result.groups().get(1).plan().stream().anyMatch(l -> l.startsWith("REJECT " + BAD_AMI)));
         assertEquals(GroupOutcome.WOULD_ROLL_FORWARD, result.groups().get(1).outcome());
         assertEquals("7", result.groups().get(1).toVersion());
         assertEquals(2, notices.all().size());
+        assertTrue(ledger().rejected("api-asg").isEmpty(), "a dry run records nothing");
+        assertEquals(ReleaseState.SUCCEEDED, ledger().release("api-asg", BAD_AMI).orElseThrow().state());
         for (Notification notice : notices.all()) {
             assertTrue(notice.title().startsWith("[dry run]"), notice.title());
             assertEquals(Boolean.TRUE, notice.details().get("dryRun"));
@@ -547,7 +688,8 @@ class RollbackServiceTest {
     void dryRunFromConfiguration() {
         given(group("web-asg"), refresh("rf-active", "InProgress", "8", STARTED, null));
 
-        RollbackResult result = service(new RollbackOnAlarmConfig(List.of(), Duration.ofMinutes(60), "", true)).handle(firing(), false);
+        RollbackResult result = service(new RollbackOnAlarmConfig(List.of(), List.of(), Duration.ofMinutes(60), "Ignore", "Ignore",
+                "t", "", true)).handle(firing(), false);
 
         verifyNothingChanged();
         assertTrue(result.dryRun());
@@ -557,14 +699,13 @@ class RollbackServiceTest {
     // --- which groups --------------------------------------------------------------------------------------
 
     @Test
-    void groupsAreThoseWhoseTagNamesTheAlarmByNameOrArnPlusTheConfiguredOnes() {
+    void groupsAreThoseWhoseTagNamesTheAlarmByNameOrArnPlusTheTargetGroupsForAStackGuardAlarm() {
         given(group("web-asg"), refresh("rf-1", "InProgress", "8", STARTED, null));
         given(group("arn-asg", Map.of(RolloutTags.ALARMS, ALARM_ARN)), refresh("rf-2", "InProgress", "8", STARTED, null));
         given(group("other-asg", Map.of(RolloutTags.ALARMS, ALARM + "-2, " + "web-ecs-task")), refresh("rf-3", "InProgress", "8", STARTED, null));
         AutoScalingGroup untagged = group("seed-asg", java.util.Collections.singletonMap(RolloutTags.ALARMS, null));
         given(untagged, refresh("rf-4", "InProgress", "8", STARTED, null));
-        RollbackOnAlarmConfig config = new RollbackOnAlarmConfig(List.of("seed-asg", "web-asg", "gone-asg"),
-                Duration.ofMinutes(60), "", false);
+        RollbackOnAlarmConfig config = config(List.of("seed-asg", "web-asg", "gone-asg"), List.of(ALARM));
 
         RollbackResult result = service(config).handle(firing(), false);
 
@@ -582,6 +723,19 @@ class RollbackServiceTest {
     }
 
     @Test
+    void targetGroupsAreNotGuardedByAnAlarmThatIsNotAStackGuardAlarm() {
+        given(group("seed-asg", java.util.Collections.singletonMap(RolloutTags.ALARMS, null)), refresh("rf-4", "InProgress", "8", STARTED, null));
+
+        RollbackResult result = service(config(List.of("seed-asg"), List.of("ami-rollout-ecs-errors"))).handle(firing(), false);
+
+        assertEquals("IGNORED", result.outcome(), result.reason());
+        verifyNothingChanged();
+        assertTrue(notices.all().isEmpty());
+        verify(autoScaling, never()).describeAutoScalingGroups(org.mockito.ArgumentMatchers.<DescribeAutoScalingGroupsRequest>argThat(
+                DescribeAutoScalingGroupsRequest::hasAutoScalingGroupNames));
+    }
+
+    @Test
     void alarmNamesWithSpacesMatch() {
         given(group("web-asg", Map.of(RolloutTags.ALARMS, "EC2 CPU Utilization Anomaly ,web-5xx-rate")),
                 refresh("rf-1", "InProgress", "8", STARTED, null));
@@ -592,16 +746,15 @@ class RollbackServiceTest {
     }
 
     @Test
-    void anAlarmThatGuardsNothingSaysSo() {
+    void anAlarmThatGuardsNothingIsIgnoredQuietly() {
         given(group("api-asg", Map.of(RolloutTags.ALARMS, "api-errors")), refresh("rf-1", "InProgress", "8", STARTED, null));
 
         RollbackResult result = service().handle(firing(), false);
 
         verifyNothingChanged();
-        assertEquals("NO_GROUPS", result.outcome());
-        assertTrue(result.reason().contains("no Auto Scaling group is guarded"), result.reason());
-        assertEquals(NotificationKind.ROLLBACK_SKIPPED, notices.only().kind());
-        assertEquals(Severity.WARNING, notices.only().severity());
+        assertEquals("IGNORED", result.outcome());
+        assertTrue(result.reason().contains("guards no Auto Scaling group"), result.reason());
+        assertTrue(notices.all().isEmpty(), "no WARNING notice for an unrelated alarm");
     }
 
     @Test
@@ -620,7 +773,7 @@ class RollbackServiceTest {
 
         assertEquals("PARTIAL", result.outcome());
         assertEquals(GroupOutcome.FAILED, result.groups().get(0).outcome());
-        assertTrue(result.groups().get(0).reason().startsWith("AccessDenied: "), result.groups().get(0).reason());
+        assertTrue(result.groups().get(0).reason().contains("-> AccessDenied: "), result.groups().get(0).reason());
         assertEquals(GroupOutcome.ROLLBACK_STARTED, result.groups().get(1).outcome());
         assertEquals(List.of("broken-asg"), result.failed());
         assertTrue(result.reason().contains("not undone: broken-asg"), result.reason());
@@ -643,6 +796,63 @@ class RollbackServiceTest {
         verifyNothingChanged();
     }
 
+    @Test
+    void aTransientErrorInOneGroupFailsTheInvocationAfterTheOthersWereHandled() {
+        given(group("busy-asg"), refresh("rf-1", "InProgress", "8", STARTED, null));
+        given(group("web-asg"), refresh("rf-2", "InProgress", "8", STARTED, null));
+        when(autoScaling.rollbackInstanceRefresh(any(RollbackInstanceRefreshRequest.class))).thenAnswer(inv -> {
+            RollbackInstanceRefreshRequest request = inv.getArgument(0);
+            if (request.autoScalingGroupName().equals("busy-asg")) {
+                throw (AutoScalingException) AutoScalingException.builder().statusCode(500)
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceContention").errorMessage("pending update").build())
+                        .message("pending update").build();
+            }
+            return RollbackInstanceRefreshResponse.builder().instanceRefreshId("rf-2").build();
+        });
+
+        RetryableFailure e = assertThrows(RetryableFailure.class, () -> service().handle(firing(), false));
+
+        assertTrue(e.getMessage().contains("busy-asg") && e.getMessage().contains("ResourceContention"), e.getMessage());
+        assertEquals(ReleaseState.ROLLED_BACK, ledger().release("web-asg", BAD_AMI).orElseThrow().state(), "the other group was handled");
+        assertEquals(ReleaseState.STARTED, ledger().release("busy-asg", BAD_AMI).orElseThrow().state());
+        assertEquals(1, notices.ofKind(NotificationKind.ROLLBACK_STARTED).size());
+        assertTrue(notices.ofKind(NotificationKind.ROLLBACK_FAILED).isEmpty(), "a retried failure is not announced");
+    }
+
+    @Test
+    void aTransientErrorListingTheGroupsFailsTheInvocation() {
+        when(autoScaling.describeAutoScalingGroups(any(DescribeAutoScalingGroupsRequest.class))).thenThrow(
+                AutoScalingException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode("Throttling").errorMessage("Rate exceeded").build()).message("Rate exceeded").build());
+
+        assertThrows(RetryableFailure.class, () -> service().handle(firing(), false));
+        verifyNothingChanged();
+    }
+
+    @Test
+    void aDecisionLostToAConcurrentInvocationIsDecidedAgainFromFreshState() {
+        given(group("web-asg"), refresh("rf-done", "Successful", "8", STARTED, ENDED_RECENTLY));
+        // The other invocation claims the head and starts the roll-forward between our read and our claim.
+        GroupLedger ledger = ledger();
+        when(autoScaling.describeInstanceRefreshes(any(DescribeInstanceRefreshesRequest.class))).thenAnswer(new org.mockito.stubbing.Answer<>() {
+            int calls;
+            public Object answer(org.mockito.invocation.InvocationOnMock inv) {
+                if (calls++ == 0) {
+                    assertTrue(ledger.writeHead(ledger.head("web-asg").touched(NOW)));
+                    refreshes.put("web-asg", List.of(refresh("rf-done", "Successful", "8", STARTED, ENDED_RECENTLY),
+                            refresh("rf-forward", "InProgress", "7", NOW, null)));
+                    return DescribeInstanceRefreshesResponse.builder().instanceRefreshes(refresh("rf-done", "Successful", "8", STARTED, ENDED_RECENTLY)).build();
+                }
+                return DescribeInstanceRefreshesResponse.builder().instanceRefreshes(refreshes.get("web-asg")).build();
+            }
+        });
+
+        GroupResult group = service().handle(firing(), false).groups().get(0);
+
+        assertEquals(GroupOutcome.ALREADY_UNDOING, group.outcome(), group.reason());
+        verifyNothingChanged();
+    }
+
     // --- IAM -----------------------------------------------------------------------------------------------
 
     @Test
@@ -657,13 +867,15 @@ class RollbackServiceTest {
             }
             return RollbackInstanceRefreshResponse.builder().instanceRefreshId("rf-3").build();
         });
-        RollbackOnAlarmConfig config = new RollbackOnAlarmConfig(List.of("web-asg"), Duration.ofMinutes(60), "", false);
+        RollbackOnAlarmConfig config = config(List.of("web-asg"), List.of(ALARM));
 
         service(config).handle(firing(), false);
 
         verify(autoScaling).cancelInstanceRefresh(any(CancelInstanceRefreshRequest.class));
         verify(autoScaling).startInstanceRefresh(any(StartInstanceRefreshRequest.class));
         verify(autoScaling, times(2)).rollbackInstanceRefresh(any(RollbackInstanceRefreshRequest.class));
+        verify(autoScaling).createOrUpdateTags(any(CreateOrUpdateTagsRequest.class));
+        verify(autoScaling).deleteTags(any(DeleteTagsRequest.class));
         IamActions.assertListed("iam-actions.txt", Map.of("autoscaling", autoScaling));
         assertTrue(IamActions.listed("iam-actions.txt").containsAll(IamActions.called(Map.of("autoscaling", autoScaling))));
         assertTrue(IamActions.listed("iam-actions.txt").contains("sns:Publish"));

@@ -86,8 +86,12 @@ public final class DynamoStateTable implements StateTable {
     }
 
     private boolean conditionalPut(StateItem item, String condition, Map<String, AttributeValue> values) {
+        // DynamoDB refuses names the expression does not use ("Value provided in ExpressionAttributeNames
+        // unused in expressions"), so each name goes in only when the condition uses it.
         Map<String, String> names = new HashMap<>();
-        names.put("#pk", PK);
+        if (condition.contains("#pk")) {
+            names.put("#pk", PK);
+        }
         if (condition.contains("#rev")) {
             names.put("#rev", REVISION);
         }
