@@ -10,6 +10,7 @@ import io.amirollout.shared.Log;
 import io.amirollout.shared.Notification;
 import io.amirollout.shared.NotificationKind;
 import io.amirollout.shared.NotificationPublisher;
+import io.amirollout.shared.state.StateItem;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
@@ -55,26 +56,28 @@ final class HostnameApplier {
                 if (dryRun) {
                     continue;
                 }
-                if (!ledger.claim(event, publish.staleClaim(), now())) {
+                StateItem claim = ledger.claim(event, publish.staleClaim(), now());
+                if (claim == null) {
                     lostClaim = true;
                     outcome = "DUPLICATE";
                     reason = "another delivery claimed instance " + event.instanceId() + " first; nothing published again";
                     continue;
                 }
                 messageId = publish(event, publish);
-                settle(event, PublicationLedger.Status.PUBLISHED, plan, messageId);
+                settle(claim, event, PublicationLedger.Status.PUBLISHED, plan, messageId);
                 publishedNotice(plan, messageId, false);
             } else if (step instanceof RecordOnly record) {
                 if (dryRun) {
                     continue;
                 }
-                if (!ledger.claim(event, record.staleClaim(), now())) {
+                StateItem claim = ledger.claim(event, record.staleClaim(), now());
+                if (claim == null) {
                     lostClaim = true;
                     outcome = "DUPLICATE";
                     reason = "another delivery claimed instance " + event.instanceId() + " first";
                     continue;
                 }
-                settle(event, PublicationLedger.Status.NOT_PUBLISHED, plan, null);
+                settle(claim, event, PublicationLedger.Status.NOT_PUBLISHED, plan, null);
             } else if (step instanceof NotifyHostnameMissing missing) {
                 if (!lostClaim) {
                     missingNotice(plan, missing, dryRun);
@@ -118,9 +121,10 @@ final class HostnameApplier {
         }
     }
 
-    private void settle(TerminationEvent event, PublicationLedger.Status status, HostnamePlan plan, String messageId) {
+    private void settle(StateItem claim, TerminationEvent event, PublicationLedger.Status status, HostnamePlan plan,
+                        String messageId) {
         try {
-            ledger.settle(event, status, plan.resolution() == null ? null : plan.resolution().hostname(), messageId, now());
+            ledger.settle(claim, event, status, plan.resolution() == null ? null : plan.resolution().hostname(), messageId, now());
         } catch (RuntimeException e) {
             // The message is out; failing now would make the retry wait for the claim to go stale and publish
             // again. The claim itself already keeps every other delivery from publishing for STALE_CLAIM.

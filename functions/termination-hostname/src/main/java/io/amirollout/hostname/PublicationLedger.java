@@ -65,24 +65,38 @@ final class PublicationLedger {
                 item.getOrNull("messageId"), item));
     }
 
-    /** True when this invocation now owns the instance: a first claim, or the take-over of a stale one. */
-    boolean claim(TerminationEvent event, Entry stale, Instant now) {
+    /**
+     * This invocation's claim on the instance (a first claim, or the take-over of a stale one), or null when
+     * another invocation got there first.
+     */
+    StateItem claim(TerminationEvent event, Entry stale, Instant now) {
         Map<String, String> attributes = attributes(Status.CLAIMED, event, now);
         if (stale == null) {
-            return events.claim(SCOPE, event.instanceId(), now, KEEP, attributes);
+            if (!events.claim(SCOPE, event.instanceId(), now, KEEP, attributes)) {
+                return null;
+            }
+            // What the conditional write stored (ProcessedEvents' key layout, revision 1): no read back needed.
+            return new StateItem(partition(event.instanceId()), "event", attributes, 1, now.plus(KEEP));
         }
         // Conditional on the stale record's revision: of two invocations taking over, one wins.
-        return table.replace(stale.item().with(attributes).expiringAt(now.plus(KEEP)));
+        StateItem takeOver = stale.item().with(attributes).expiringAt(now.plus(KEEP));
+        if (!table.replace(takeOver)) {
+            return null;
+        }
+        return new StateItem(takeOver.pk(), takeOver.sk(), takeOver.attributes(), takeOver.revision() + 1, takeOver.expiresAt());
     }
 
     /** After the claim: what was done, for the next delivery and for people reading the table. */
-    void settle(TerminationEvent event, Status status, String hostname, String messageId, Instant now) {
-        StateItem claimed = events.find(SCOPE, event.instanceId())
-                .orElseThrow(() -> new IllegalStateException("the claim on " + event.instanceId() + " vanished"));
+    void settle(StateItem claimed, TerminationEvent event, Status status, String hostname, String messageId, Instant now) {
         Map<String, String> attributes = attributes(status, event, now);
         attributes.put("hostname", hostname);
         attributes.put("messageId", messageId);
         events.update(claimed, attributes);
+    }
+
+    /** shared-lib ProcessedEvents' partition key, {@code event#<scope>#<id>} (template.yaml scopes IAM to it). */
+    static String partition(String instanceId) {
+        return "event#" + SCOPE + "#" + instanceId;
     }
 
     void release(String instanceId) {
