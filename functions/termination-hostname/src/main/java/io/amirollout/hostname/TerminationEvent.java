@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  *       completed afterwards;</li>
  *   <li>"EC2 Instance State-change Notification" (aws.ec2), state {@code shutting-down}: tags still attached;</li>
  *   <li>the same, state {@code terminated}: the fallback. The EC2 User Guide ("Terminate your instance"):
- *       after termination, resources such as tags are gradually disassociated and may no longer be visible
- *       on the terminated instance after a short while.</li>
+ *       "After an instance is terminated, resources such as tags and volumes are gradually disassociated
+ *       from the instance and may no longer be visible on the terminated instance after a short while."</li>
  * </ul>
  * The instance id is trimmed (AWS's own EventBridge samples carry {@code " i-…"}) and then validated
  * exactly: {@code i-} and 8 or 17 lower-case hex digits. Anything else is bad input, answered without an
@@ -45,9 +45,10 @@ public record TerminationEvent(JsonNode original, String eventId, String instanc
     private static final Pattern INSTANCE_ARN = Pattern.compile(":instance/(i-[^/\\s]+)$");
 
     /**
-     * The terminate lifecycle action, as Auto Scaling sends it (detail fields LifecycleActionToken,
-     * AutoScalingGroupName, LifecycleHookName, EC2InstanceId, LifecycleTransition, NotificationMetadata,
-     * Origin, Destination).
+     * The terminate lifecycle action, as Auto Scaling sends it to EventBridge (Auto Scaling User Guide's
+     * example event: detail fields LifecycleActionToken, AutoScalingGroupName, LifecycleHookName, EC2InstanceId,
+     * LifecycleTransition "autoscaling:EC2_INSTANCE_TERMINATING", NotificationMetadata, and in current events
+     * Origin and Destination, e.g. "AutoScalingGroup" to "EC2", or to "WarmPool" for warm pools).
      *
      * @param destination {@code EC2} (terminated) or {@code WarmPool} (the instance goes back to the warm
      *                    pool and lives on); absent in older events, which means EC2
