@@ -51,7 +51,9 @@ final class HostnameApplier {
         for (Step step : plan.steps()) {
             Log.info(dryRun ? "dry run: would " + step.describe() : step.describe(), "instanceId", event.instanceId());
             if (step instanceof RetryLater retry) {
-                throw new HostnamePublishException(retry.reason(), null);
+                if (!dryRun) {
+                    throw new HostnamePublishException(retry.reason(), null);
+                }
             } else if (step instanceof PublishOnce publish) {
                 if (dryRun) {
                     continue;

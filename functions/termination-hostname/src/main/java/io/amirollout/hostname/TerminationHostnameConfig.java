@@ -27,8 +27,12 @@ public record TerminationHostnameConfig(String hostnameTopicArn, List<String> ho
                                         boolean publishHostnameNotice, String notificationTopicArn,
                                         String lifecycleHookName, String stateTableName, boolean dryRun) {
 
-    /** The states EC2 reports in "EC2 Instance State-change Notification" events. */
-    static final Set<String> EC2_STATES = Set.of("pending", "running", "shutting-down", "stopping", "stopped", "terminated");
+    /**
+     * The EC2 states that mean the instance is going away. One message per instance means the first event
+     * acted on claims it: acting on {@code running} or {@code stopped} would claim it long before it is
+     * terminated and silence its termination, so those are refused.
+     */
+    static final Set<String> EC2_STATES = Set.of("shutting-down", "terminated");
     static final List<String> DEFAULT_STATES = List.of("shutting-down", "terminated");
     static final String DEFAULT_HOOK = "ami-rollout-hostname";
 
@@ -53,8 +57,8 @@ public record TerminationHostnameConfig(String hostnameTopicArn, List<String> ho
         }
         for (String state : states) {
             if (!EC2_STATES.contains(state)) {
-                env.problem("INSTANCE_STATES items must be EC2 instance states " + new TreeSet<>(EC2_STATES)
-                        + " (got '" + state + "')");
+                env.problem("INSTANCE_STATES items must be states of a terminating instance " + new TreeSet<>(EC2_STATES)
+                        + " (got '" + state + "'): one message is published per terminated instance");
             }
         }
         boolean withoutHostname = env.bool("PUBLISH_WITHOUT_HOSTNAME", true);

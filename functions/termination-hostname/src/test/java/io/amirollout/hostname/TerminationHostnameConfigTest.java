@@ -62,6 +62,9 @@ class TerminationHostnameConfigTest {
         assertTrue(e.getMessage().contains("STATE_TABLE_NAME is required"));
         assertTrue(e.getMessage().contains("'gone'"));
         assertTrue(e.getMessage().contains("PUBLISH_WITHOUT_HOSTNAME"));
+        ConfigurationException running = assertThrows(ConfigurationException.class, () -> TerminationHostnameConfig.from(Env.of(Map.of(
+                "HOSTNAME_TOPIC_ARN", TOPIC, "STATE_TABLE_NAME", "s", "INSTANCE_STATES", "running,terminated"))));
+        assertTrue(running.getMessage().contains("'running'") && running.getMessage().contains("one message"), running.getMessage());
         ConfigurationException notArn = assertThrows(ConfigurationException.class,
                 () -> TerminationHostnameConfig.from(Env.of(Map.of("HOSTNAME_TOPIC_ARN", "instance-hostnames", "STATE_TABLE_NAME", "s"))));
         assertTrue(notArn.getMessage().contains("must be an SNS topic ARN"));
