@@ -29,7 +29,7 @@ class EventRoutingTest {
 
     /** Samples the rules must NOT deliver, with the reason. */
     static final Map<String, String> FILTERED_OUT = Map.of(
-            "termination-hostname/ec2-instance-running.json", "state running is not in HostnameInstanceStates (default terminated)",
+            "termination-hostname/ec2-instance-running.json", "state running is not in HostnameInstanceStates (default shutting-down,terminated)",
             "termination-hostname/ec2-instance-terminated-spaces-uppercase.json",
             "EC2 sends lower-case states; this spelling only reaches the function by hand (aws lambda invoke)",
             "rollback-on-alarm/eventbridge-alarm-state-change-ok.json", "only transitions to ALARM are routed");

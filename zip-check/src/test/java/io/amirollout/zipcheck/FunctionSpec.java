@@ -44,7 +44,7 @@ public record FunctionSpec(String name, String handler, Map<String, String> vari
                     (server, endpoint) -> RollbackAndHostnameStubs.rollback(server), ErrorPathStubs::rollback, false);
             case "termination-hostname" -> new FunctionSpec(name, "io.amirollout.hostname.TerminationHostnameHandler",
                     vars("HOSTNAME_TOPIC_ARN", "arn:aws:sns:eu-west-1:" + ACCOUNT + ":ami-rollout-hostnames",
-                            "NOTIFICATION_TOPIC_ARN", TOPIC),
+                            "STATE_TABLE_NAME", "ami-rollout-state", "NOTIFICATION_TOPIC_ARN", TOPIC),
                     (server, endpoint) -> RollbackAndHostnameStubs.hostname(server), ErrorPathStubs::hostname, false);
             case "slack-notifier" -> new FunctionSpec(name, "io.amirollout.slack.SlackNotifierHandler",
                     vars("SLACK_WEBHOOK_SECRET_ID", "ami-rollout/slack"),

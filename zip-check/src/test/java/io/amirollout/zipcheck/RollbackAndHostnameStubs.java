@@ -16,7 +16,8 @@ import static io.amirollout.zipcheck.AwsWire.xml;
 
 /**
  * Answers for rollback-on-alarm (the alarm names a group whose newest refresh is baking: roll it back) and
- * termination-hostname (DescribeInstances finds the hostname tag, the event is published). Bodies as in the
+ * termination-hostname (DescribeInstances finds the hostname tag, the state table claim succeeds, the event is
+ * published, the lifecycle action is completed). Bodies as in the
  * functions' protocol tests.
  */
 final class RollbackAndHostnameStubs {
@@ -104,5 +105,12 @@ final class RollbackAndHostnameStubs {
                   </item></reservationSet>
                 </DescribeInstancesResponse>""")));
         AwsWire.snsPublish(server);
+        // The state table (DynamoDB JSON 1.0): no record yet, so every sample claims its instance and publishes.
+        server.stubFor(AwsWire.json11("DynamoDB_20120810.GetItem").willReturn(AwsWire.json("{}")));
+        server.stubFor(AwsWire.json11("DynamoDB_20120810.PutItem").willReturn(AwsWire.json("{}")));
+        server.stubFor(AwsWire.json11("DynamoDB_20120810.DeleteItem").willReturn(AwsWire.json("{}")));
+        server.stubFor(query("CompleteLifecycleAction").willReturn(xml("<CompleteLifecycleActionResponse xmlns=\"" + ASG_NS
+                + "\"><CompleteLifecycleActionResult/><ResponseMetadata><RequestId>7c6e177f-f082-11e1-ac58-3714bEXAMPLE"
+                + "</RequestId></ResponseMetadata></CompleteLifecycleActionResponse>")));
     }
 }

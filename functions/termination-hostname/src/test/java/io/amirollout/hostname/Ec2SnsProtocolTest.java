@@ -8,6 +8,8 @@ import io.amirollout.shared.testing.RecordingPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.amirollout.shared.testing.InMemoryStateTable;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -16,12 +18,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.*;
-import static io.amirollout.hostname.HostnameServiceTest.*;
+import static io.amirollout.hostname.HostnameWorld.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The real Ec2Client (ec2 query/XML) and SnsClient (query/XML) against WireMock: the tag read as EC2
- * answers it, InvalidInstanceID.NotFound, throttling retried, and the publish parameters on the wire.
+ * The real Ec2Client (ec2 query/XML), SnsClient (query/XML) and AutoScalingClient (query/XML) against
+ * WireMock: the tag read as EC2 answers it, InvalidInstanceID.NotFound, throttling retried, the publish
+ * parameters on the wire, and CompleteLifecycleAction's parameters and its "no active lifecycle action" error.
  */
 class Ec2SnsProtocolTest {
 
@@ -31,6 +34,9 @@ class Ec2SnsProtocolTest {
     private WireMockServer snsServer;
     private Ec2Client ec2;
     private SnsClient sns;
+    private LocalAwsEndpoint autoScalingEndpoint;
+    private WireMockServer autoScalingServer;
+    private AutoScalingClient autoScaling;
 
     @BeforeEach
     void start() {
@@ -41,6 +47,9 @@ class Ec2SnsProtocolTest {
         snsEndpoint = LocalAwsEndpoint.start();
         snsServer = snsEndpoint.server();
         sns = snsEndpoint.client(SnsClient.builder());
+        autoScalingEndpoint = LocalAwsEndpoint.start();
+        autoScalingServer = autoScalingEndpoint.server();
+        autoScaling = autoScalingEndpoint.client(AutoScalingClient.builder());
     }
 
     @AfterEach
@@ -49,6 +58,8 @@ class Ec2SnsProtocolTest {
         sns.close();
         endpoint.stop();
         snsEndpoint.stop();
+        autoScaling.close();
+        autoScalingEndpoint.stop();
     }
 
     private static final String DESCRIBE_TERMINATED = """
@@ -97,13 +108,19 @@ class Ec2SnsProtocolTest {
                 + "</Message></Error></Errors><RequestID>4e1a2b3c-5d6e-7f80-9a1b-2c3d4e5f6a7b</RequestID></Response>";
     }
 
+    private static final String AUTOSCALING_NS = "http://autoscaling.amazonaws.com/doc/2011-01-01/";
+
     private HostnameService service(String topic) {
-        return new HostnameService(ec2, sns, new RecordingPublisher(),
-                config(topic, List.of("terminated"), false, false, false), CLOCK);
+        return new HostnameService(ec2, sns, autoScaling, new InMemoryStateTable(), new RecordingPublisher(),
+                config("HOSTNAME_TOPIC_ARN", topic), new HostnameWorld.MutableClock(START));
     }
 
     private String publishParameter(String name) {
-        String body = snsServer.findAll(postRequestedFor(urlEqualTo("/"))).get(0).getBodyAsString();
+        return parameter(snsServer, name);
+    }
+
+    private static String parameter(WireMockServer server, String name) {
+        String body = server.findAll(postRequestedFor(urlEqualTo("/"))).get(0).getBodyAsString();
         for (String pair : body.split("&")) {
             int eq = pair.indexOf('=');
             if (URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals(name)) {
@@ -134,15 +151,20 @@ class Ec2SnsProtocolTest {
     }
 
     @Test
-    void invalidInstanceIdNotFoundIsAWarningAndNothingIsPublished() {
+    void invalidInstanceIdNotFoundIsPublishedWithHostnameNull() {
         server.stubFor(post("/").withRequestBody(containing("Action=DescribeInstances")).willReturn(aResponse().withStatus(400)
                 .withBody(ec2Error("InvalidInstanceID.NotFound", "The instance ID 'i-0f3a9c1e7b2d45a68' does not exist"))));
 
+        snsServer.stubFor(post("/").willReturn(okXml(PUBLISH_OK)));
+
         HostnameResult result = service(TOPIC).handle(event("ec2-instance-terminated.json"), false);
 
-        assertEquals("SKIPPED_UNKNOWN_INSTANCE", result.outcome());
+        assertEquals("PUBLISHED_WITHOUT_HOSTNAME", result.outcome());
         server.verify(1, postRequestedFor(urlEqualTo("/")));
-        snsServer.verify(0, postRequestedFor(urlEqualTo("/")));
+        var detail = Json.readTree(publishParameter("Message")).get("detail");
+        assertTrue(detail.get("hostname").isNull());
+        assertTrue(detail.get("reason").asText().contains("InvalidInstanceID.NotFound"));
+        MessageSchema.assertValid(publishParameter("Message"));
     }
 
     @Test
@@ -153,6 +175,7 @@ class Ec2SnsProtocolTest {
                 .willSetStateTo("ok"));
         server.stubFor(post("/").withRequestBody(containing("Action=DescribeInstances"))
                 .inScenario("throttle").whenScenarioStateIs("ok").willReturn(okXml(DESCRIBE_TERMINATED)));
+        snsServer.stubFor(post("/").willReturn(okXml(PUBLISH_OK)));
         snsServer.stubFor(post("/").willReturn(okXml(PUBLISH_OK)));
 
         assertEquals("PUBLISHED", service(TOPIC).handle(event("ec2-instance-terminated.json"), false).outcome());
@@ -167,7 +190,40 @@ class Ec2SnsProtocolTest {
         service(TOPIC + ".fifo").handle(event("ec2-instance-terminated.json"), false);
 
         assertEquals("i-0f3a9c1e7b2d45a68", publishParameter("MessageGroupId"));
-        assertEquals("9c2e7f14-3b8d-4a61-b5e0-7d1f4c8a2e93", publishParameter("MessageDeduplicationId"));
+        assertEquals("hostname-i-0f3a9c1e7b2d45a68", publishParameter("MessageDeduplicationId"));
         assertEquals(TOPIC + ".fifo", publishParameter("TopicArn"));
+    }
+
+    @Test
+    void theLifecycleActionIsCompletedOnTheWireAndANoLongerActiveOneIsNotAnError() {
+        server.stubFor(post("/").willReturn(okXml(DESCRIBE_TERMINATED.replace("<name>terminated</name>", "<name>running</name>"))));
+        snsServer.stubFor(post("/").willReturn(okXml(PUBLISH_OK)));
+        autoScalingServer.stubFor(post("/").withRequestBody(containing("Action=CompleteLifecycleAction"))
+                .inScenario("complete").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okXml("<CompleteLifecycleActionResponse xmlns=\"" + AUTOSCALING_NS + "\"><CompleteLifecycleActionResult/>"
+                        + "<ResponseMetadata><RequestId>7c6e177f-f082-11e1-ac58-3714bEXAMPLE</RequestId></ResponseMetadata>"
+                        + "</CompleteLifecycleActionResponse>"))
+                .willSetStateTo("done"));
+        autoScalingServer.stubFor(post("/").withRequestBody(containing("Action=CompleteLifecycleAction"))
+                .inScenario("complete").whenScenarioStateIs("done")
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/xml").withBody(
+                        "<ErrorResponse xmlns=\"" + AUTOSCALING_NS + "\"><Error><Type>Sender</Type><Code>ValidationError</Code>"
+                                + "<Message>No active Lifecycle Action found with token 71e9c2a4-3b5d-4f80-9c1e-2d4f6a8b0c13</Message>"
+                                + "</Error><RequestId>8d7e288f-f082-11e1-ac58-3714bEXAMPLE</RequestId></ErrorResponse>")));
+        HostnameService service = service(TOPIC);
+
+        HostnameResult first = service.handle(event("asg-terminate-lifecycle-action.json"), false);
+        HostnameResult again = service.handle(event("asg-terminate-lifecycle-action.json"), false);
+
+        assertEquals("COMPLETED", first.lifecycleAction());
+        assertEquals("ALREADY_COMPLETED", again.lifecycleAction());
+        assertEquals("DUPLICATE", again.outcome());
+        assertEquals("web-asg", parameter(autoScalingServer, "AutoScalingGroupName"));
+        assertEquals("ami-rollout-hostname", parameter(autoScalingServer, "LifecycleHookName"));
+        assertEquals("71e9c2a4-3b5d-4f80-9c1e-2d4f6a8b0c13", parameter(autoScalingServer, "LifecycleActionToken"));
+        assertEquals("i-0f3a9c1e7b2d45a68", parameter(autoScalingServer, "InstanceId"));
+        assertEquals("CONTINUE", parameter(autoScalingServer, "LifecycleActionResult"));
+        snsServer.verify(1, postRequestedFor(urlEqualTo("/")));
+        server.verify(1, postRequestedFor(urlEqualTo("/")));
     }
 }

@@ -1,334 +1,266 @@
 package io.amirollout.hostname;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.amirollout.shared.Json;
 import io.amirollout.shared.NotificationKind;
-import io.amirollout.shared.testing.CapturedOutput;
+import io.amirollout.shared.state.DynamoStateTable;
+import io.amirollout.shared.state.StateItem;
+import io.amirollout.shared.state.StateTable;
 import io.amirollout.shared.testing.IamActions;
-import io.amirollout.shared.testing.RecordingPublisher;
-import io.amirollout.shared.testing.TestFiles;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.mockito.ArgumentCaptor;
-import org.mockito.Mockito;
-import org.mockito.stubbing.Answer;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingException;
+import software.amazon.awssdk.services.autoscaling.model.CompleteLifecycleActionRequest;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
-import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
-import software.amazon.awssdk.services.ec2.model.Instance;
-import software.amazon.awssdk.services.ec2.model.Reservation;
-import software.amazon.awssdk.services.ec2.model.Tag;
-import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
-import software.amazon.awssdk.services.sns.model.PublishResponse;
 import software.amazon.awssdk.services.sns.model.SnsException;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.Optional;
 
+import static io.amirollout.hostname.HostnameWorld.*;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.*;
 
+/** Each decision of the service on its own: sources, skips, configuration, AWS errors, IAM list. */
 class HostnameServiceTest {
 
-    static final String EVENTS = "../../events/termination-hostname/";
-    static final String TOPIC = "arn:aws:sns:eu-west-1:444455556666:instance-hostnames";
-    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T16:00:00Z"), ZoneOffset.UTC);
+    private final HostnameWorld world = new HostnameWorld();
 
-    private Ec2Client ec2;
-    private SnsClient sns;
-    private RecordingPublisher notices;
+    @AfterEach
+    void everyPublishedMessageKeepsTheContract() {
+        world.publishes().forEach(p -> MessageSchema.assertValid(p.message()));
+    }
 
-    /** SDK client mocks whose Consumer overloads (default methods) run for real and reach the stubbed request variant. */
-    static <T> T clientMock(Class<T> type) {
-        Answer<Object> answer = invocation -> {
-            var method = invocation.getMethod();
-            boolean helper = method.getName().endsWith("Paginator")
-                    || (method.getParameterCount() == 1 && method.getParameterTypes()[0] == Consumer.class);
-            return helper ? invocation.callRealMethod() : Mockito.RETURNS_DEFAULTS.answer(invocation);
+    @Test
+    void aWarmPoolDestinationIsNotATerminationButItsActionIsCompleted() {
+        HostnameResult result = world.service(config()).handle(event("asg-terminate-lifecycle-action-warm-pool.json"), false);
+
+        assertEquals("SKIPPED_WARM_POOL", result.outcome());
+        assertEquals("COMPLETED", result.lifecycleAction());
+        verifyNoInteractions(world.ec2, world.sns);
+        assertTrue(world.table.snapshot().isEmpty());
+    }
+
+    @Test
+    void anotherToolsHookIsLeftAlone() {
+        HostnameResult result = world.service(config("LIFECYCLE_HOOK_NAME", "my-hostname-hook"))
+                .handle(event("asg-terminate-lifecycle-action.json"), false);
+
+        assertEquals("SKIPPED_OTHER_HOOK", result.outcome());
+        assertTrue(result.reason().contains("'ami-rollout-hostname'"), result.reason());
+        verifyNoInteractions(world.ec2, world.sns, world.autoScaling);
+    }
+
+    @Test
+    void statesNotConfiguredAreSkippedWithoutAnyAwsCall() {
+        HostnameResult running = world.service(config()).handle(event("ec2-instance-running.json"), false);
+        HostnameResult shuttingDown = world.service(config("INSTANCE_STATES", "terminated"))
+                .handle(event("ec2-instance-shutting-down.json"), false);
+
+        assertEquals("SKIPPED_STATE", running.outcome());
+        assertEquals("SKIPPED_STATE", shuttingDown.outcome());
+        verifyNoInteractions(world.ec2, world.sns);
+        assertEquals(0, world.table.writes());
+    }
+
+    @Test
+    void tagKeysAreTriedInOrderThenThePrivateDnsName() {
+        world.running(INSTANCE, Map.of("Name", "WEB-NAME", "computername", "WEB-CN"));
+        world.running("i-0b2d4f6a8c1e3a5b7", Map.of("team", "platform"));
+        TerminationHostnameConfig config = config("HOSTNAME_TAG_KEY", "hostname, ComputerName ,Name",
+                "HOSTNAME_FROM_PRIVATE_DNS", "true");
+
+        HostnameResult byTag = world.service(config).handle(event("ec2-instance-terminated.json"), false);
+        HostnameResult byDns = world.service(config).handle(TerminationEvent.from(io.amirollout.shared.Json.readTree(
+                io.amirollout.shared.testing.TestFiles.read(EVENTS + "ec2-instance-terminated.json")
+                        .replace(INSTANCE, "i-0b2d4f6a8c1e3a5b7"))), false);
+
+        assertEquals("WEB-CN", byTag.hostname(), "ComputerName comes before Name; the key's case does not matter");
+        assertEquals("tag:ComputerName", byTag.hostnameSource());
+        assertEquals("ip-10-0-1-17.eu-west-1.compute.internal", byDns.hostname());
+        assertEquals("privateDnsName", byDns.hostnameSource());
+        assertTrue(world.notices.all().isEmpty());
+    }
+
+    @Test
+    void withoutPublishingMessagesWithoutHostnameThereIsStillANoticeAndOnlyOne() {
+        world.running(INSTANCE, Map.of("team", "platform"));
+        HostnameService service = world.service(config("PUBLISH_WITHOUT_HOSTNAME", "false"));
+
+        HostnameResult first = service.handle(event("ec2-instance-shutting-down.json"), false);
+        HostnameResult second = service.handle(event("ec2-instance-terminated.json"), false);
+
+        assertEquals("SKIPPED_NO_HOSTNAME", first.outcome());
+        assertEquals("DUPLICATE", second.outcome());
+        verify(world.sns, never()).publish(any(PublishRequest.class));
+        var notice = world.notices.only();
+        assertEquals(NotificationKind.HOSTNAME_MISSING, notice.kind());
+        assertTrue(notice.details().get("reason").toString().contains("none of the tags [hostname]"), notice.details().toString());
+        assertTrue(notice.details().get("published").toString().contains("clean up by hand"));
+    }
+
+    @Test
+    void losingTheClaimToAConcurrentDeliveryPublishesNothing() {
+        world.running(INSTANCE, Map.of("hostname", "WEB-0042"));
+        StateTable racing = new DelegatingTable(world.table) {
+            @Override
+            public boolean putIfAbsent(StateItem item) {
+                world.table.putIfAbsent(item.with("eventId", "the-other-delivery")); // it got there first
+                return super.putIfAbsent(item);
+            }
         };
-        return mock(type, withSettings().defaultAnswer(answer));
-    }
+        HostnameService service = new HostnameService(world.ec2, world.sns, world.autoScaling, racing, world.notices,
+                config(), world.clock);
 
-    static TerminationHostnameConfig config(String topic, List<String> states, boolean withoutHostname, boolean notice,
-                                            boolean dryRun) {
-        return new TerminationHostnameConfig(topic, "hostname", states, withoutHostname, notice, "", dryRun);
-    }
+        HostnameResult result = service.handle(event("asg-terminate-lifecycle-action.json"), false);
 
-    static TerminationHostnameConfig config() {
-        return config(TOPIC, List.of("terminated"), false, false, false);
-    }
-
-    static DescribeInstancesResponse instance(String id, Map<String, String> tags) {
-        List<Tag> list = new ArrayList<>();
-        tags.forEach((k, v) -> list.add(Tag.builder().key(k).value(v).build()));
-        return DescribeInstancesResponse.builder().reservations(Reservation.builder().instances(
-                Instance.builder().instanceId(id).tags(list).build()).build()).build();
-    }
-
-    static InstanceStateChange event(String file) {
-        return InstanceStateChange.from(Json.readTree(TestFiles.read(EVENTS + file)));
-    }
-
-    @BeforeEach
-    void setUp() {
-        ec2 = clientMock(Ec2Client.class);
-        sns = clientMock(SnsClient.class);
-        notices = new RecordingPublisher();
-        when(ec2.describeInstances(any(DescribeInstancesRequest.class))).thenReturn(instance("i-0f3a9c1e7b2d45a68",
-                Map.of("hostname", "WEB-0042", "Name", "web-asg", "aws:autoscaling:groupName", "web-asg")));
-        when(sns.publish(any(PublishRequest.class))).thenReturn(PublishResponse.builder().messageId("msg-1").build());
-    }
-
-    private HostnameService service(TerminationHostnameConfig config) {
-        return new HostnameService(ec2, sns, notices, config, CLOCK);
-    }
-
-    private PublishRequest published() {
-        ArgumentCaptor<PublishRequest> captor = ArgumentCaptor.forClass(PublishRequest.class);
-        verify(sns).publish(captor.capture());
-        return captor.getValue();
+        assertEquals("DUPLICATE", result.outcome());
+        assertEquals("COMPLETED", result.lifecycleAction(), "the hook is still released");
+        verify(world.sns, never()).publish(any(PublishRequest.class));
     }
 
     @Test
-    void aTerminatedInstanceIsPublishedWithHostnameAndTags() {
-        HostnameResult result = service(config()).handle(event("ec2-instance-terminated.json"), false);
+    void aCompletionThatIsNotAllowedIsReportedNotRetried() {
+        world.running(INSTANCE, Map.of("hostname", "WEB-0042"));
+        when(world.autoScaling.completeLifecycleAction(any(CompleteLifecycleActionRequest.class)))
+                .thenThrow(AutoScalingException.builder().statusCode(403).awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode("AccessDenied").errorMessage("not authorized to perform: autoscaling:CompleteLifecycleAction").build()).build());
+
+        HostnameResult result = world.service(config()).handle(event("asg-terminate-lifecycle-action.json"), false);
 
         assertEquals("PUBLISHED", result.outcome());
-        assertEquals("WEB-0042", result.hostname());
-        assertEquals("msg-1", result.messageId());
-        verify(ec2).describeInstances(DescribeInstancesRequest.builder().instanceIds("i-0f3a9c1e7b2d45a68").build());
-        PublishRequest request = published();
-        assertEquals(TOPIC, request.topicArn());
-        assertEquals("WEB-0042", request.messageAttributes().get("hostname").stringValue());
-        assertEquals("String", request.messageAttributes().get("hostname").dataType());
-        assertEquals("i-0f3a9c1e7b2d45a68", request.messageAttributes().get("instanceId").stringValue());
-        assertEquals("9c2e7f14-3b8d-4a61-b5e0-7d1f4c8a2e93", request.messageAttributes().get("eventId").stringValue());
-        assertEquals("terminated", request.messageAttributes().get("state").stringValue());
-        assertNull(request.messageGroupId(), "standard topics: no group id");
-        assertNull(request.messageDeduplicationId());
-
-        JsonNode message = Json.readTree(request.message());
-        assertEquals("WEB-0042", message.get("detail").get("hostname").asText());
-        assertEquals("web-asg", message.get("detail").get("tags").get("aws:autoscaling:groupName").asText());
-        assertEquals(3, message.get("detail").get("tags").size());
-        assertTrue(notices.all().isEmpty(), "HOSTNAME_PUBLISHED is off by default");
+        assertEquals("NOT_PERMITTED", result.lifecycleAction());
     }
 
     @Test
-    void theOriginalEventIsForwardedUnchangedApartFromTheTwoAddedFields() {
-        String original = TestFiles.read(EVENTS + "ec2-instance-terminated-spaces-uppercase.json");
-        when(ec2.describeInstances(any(DescribeInstancesRequest.class))).thenReturn(instance("i-07b4e2c9d1a3f8e56",
-                Map.of("hostname", "WEB-0043")));
-
-        service(config()).handle(InstanceStateChange.from(Json.readTree(original)), false);
-
-        JsonNode message = Json.readTree(published().message());
-        JsonNode expected = Json.readTree(original);
-        assertEquals(fieldNames(expected), fieldNames(message), "top-level fields and their order");
-        List<String> detailFields = fieldNames(message.get("detail"));
-        assertEquals(List.of("instance-id", "state", "hostname", "tags"), detailFields);
-        assertEquals(" i-07b4e2c9d1a3f8e56", message.get("detail").get("instance-id").asText(), "original value kept");
-        assertEquals("TERMINATED ", message.get("detail").get("state").asText(), "original value kept");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) message.get("detail")).remove(List.of("hostname", "tags"));
-        assertEquals(expected, message, "nothing else changed");
-        assertEquals("i-07b4e2c9d1a3f8e56", published().messageAttributes().get("instanceId").stringValue(), "attribute trimmed");
-    }
-
-    private static List<String> fieldNames(JsonNode node) {
-        List<String> names = new ArrayList<>();
-        Iterator<String> it = node.fieldNames();
-        it.forEachRemaining(names::add);
-        return names;
-    }
-
-    @Test
-    void otherStatesAreSkippedWithoutAnyAwsCall() {
-        HostnameResult result = service(config()).handle(event("ec2-instance-running.json"), false);
-
-        assertEquals("SKIPPED_STATE", result.outcome());
-        assertTrue(result.reason().contains("'running'"), result.reason());
-        verifyNoInteractions(ec2, sns);
-    }
-
-    @Test
-    void theStatesAreConfigurable() {
-        HostnameService service = service(config(TOPIC, List.of("shutting-down", "terminated"), false, false, false));
-        JsonNode shuttingDown = Json.readTree(TestFiles.read(EVENTS + "ec2-instance-terminated.json").replace("\"terminated\"", "\"Shutting-Down\""));
-
-        assertEquals("PUBLISHED", service.handle(InstanceStateChange.from(shuttingDown), false).outcome());
-        assertEquals("SKIPPED_STATE", service.handle(event("ec2-instance-running.json"), false).outcome());
-    }
-
-    @Test
-    void upperCaseStatesAndSpacesAreTolerated() {
-        when(ec2.describeInstances(any(DescribeInstancesRequest.class))).thenReturn(instance("i-07b4e2c9d1a3f8e56",
-                Map.of("hostname", "WEB-0043")));
-
-        HostnameResult result = service(config()).handle(event("ec2-instance-terminated-spaces-uppercase.json"), false);
-
-        assertEquals("PUBLISHED", result.outcome());
-        assertEquals("terminated", result.state());
-        verify(ec2).describeInstances(DescribeInstancesRequest.builder().instanceIds("i-07b4e2c9d1a3f8e56").build());
-    }
-
-    @Test
-    void noHostnameTagIsSkippedWithAWarningByDefault() {
-        when(ec2.describeInstances(any(DescribeInstancesRequest.class))).thenReturn(instance("i-0f3a9c1e7b2d45a68",
-                Map.of("Name", "web-asg", "hostname", "  ")));
-
-        try (CapturedOutput out = CapturedOutput.start()) {
-            HostnameResult result = service(config()).handle(event("ec2-instance-terminated.json"), false);
-
-            assertEquals("SKIPPED_NO_HOSTNAME", result.outcome());
-            assertTrue(result.reason().contains("no 'hostname' tag"), result.reason());
-            assertTrue(out.lines().stream().anyMatch(l -> l.contains("\"level\":\"WARN\"") && l.contains("no hostname tag")), out.text());
-        }
-        verifyNoInteractions(sns);
-    }
-
-    @Test
-    void noHostnameTagCanBePublishedAnyway() {
-        when(ec2.describeInstances(any(DescribeInstancesRequest.class))).thenReturn(instance("i-0f3a9c1e7b2d45a68",
-                Map.of("Name", "web-asg")));
-
-        HostnameResult result = service(config(TOPIC, List.of("terminated"), true, false, false))
-                .handle(event("ec2-instance-terminated.json"), false);
-
-        assertEquals("PUBLISHED", result.outcome());
-        PublishRequest request = published();
-        assertFalse(request.messageAttributes().containsKey("hostname"), "SNS rejects empty attribute values");
-        JsonNode detail = Json.readTree(request.message()).get("detail");
-        assertTrue(detail.get("hostname").isNull());
-        assertEquals("web-asg", detail.get("tags").get("Name").asText());
-    }
-
-    @Test
-    void theTagKeyIsConfigurableAndMatchedIgnoringCase() {
-        when(ec2.describeInstances(any(DescribeInstancesRequest.class))).thenReturn(instance("i-0f3a9c1e7b2d45a68",
-                Map.of("ComputerName", "WEB-0042", "Hostname", "other")));
-        TerminationHostnameConfig computerName = new TerminationHostnameConfig(TOPIC, "computername", List.of("terminated"),
-                false, false, "", false);
-
-        assertEquals("WEB-0042", service(computerName).handle(event("ec2-instance-terminated.json"), false).hostname());
-        assertEquals("other", service(config()).handle(event("ec2-instance-terminated.json"), false).hostname());
-    }
-
-    @Test
-    void anUnknownInstanceIsAClearWarningNotACrash() {
-        when(ec2.describeInstances(any(DescribeInstancesRequest.class))).thenThrow(Ec2Exception.builder().statusCode(400)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode("InvalidInstanceID.NotFound")
-                        .errorMessage("The instance ID 'i-0f3a9c1e7b2d45a68' does not exist").build()).build());
-
-        try (CapturedOutput out = CapturedOutput.start()) {
-            HostnameResult result = service(config()).handle(event("ec2-instance-terminated.json"), false);
-
-            assertEquals("SKIPPED_UNKNOWN_INSTANCE", result.outcome());
-            assertTrue(result.reason().contains("InvalidInstanceID.NotFound"), result.reason());
-            assertTrue(out.lines().stream().anyMatch(l -> l.contains("\"level\":\"WARN\"") && l.contains("unknown instance")));
-        }
-        verifyNoInteractions(sns);
-    }
-
-    @Test
-    void anEmptyDescriptionIsAnUnknownInstanceToo() {
-        when(ec2.describeInstances(any(DescribeInstancesRequest.class))).thenReturn(DescribeInstancesResponse.builder().build());
-        assertEquals("SKIPPED_UNKNOWN_INSTANCE", service(config()).handle(event("ec2-instance-terminated.json"), false).outcome());
-    }
-
-    @Test
-    void otherEc2ErrorsAreThrownForLambdaToRetry() {
-        when(ec2.describeInstances(any(DescribeInstancesRequest.class))).thenThrow(Ec2Exception.builder().statusCode(403)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode("UnauthorizedOperation")
-                        .errorMessage("You are not authorized to perform this operation.").build()).build());
+    void otherEc2ErrorsAreThrownAndLeaveNoClaim() {
+        when(world.ec2.describeInstances(any(DescribeInstancesRequest.class))).thenThrow(Ec2Exception.builder().statusCode(503)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("Unavailable").errorMessage("try again").build()).build());
 
         HostnamePublishException e = assertThrows(HostnamePublishException.class,
-                () -> service(config()).handle(event("ec2-instance-terminated.json"), false));
-        assertTrue(e.getMessage().contains("UnauthorizedOperation"), e.getMessage());
-        verifyNoInteractions(sns);
+                () -> world.service(config()).handle(event("ec2-instance-shutting-down.json"), false));
+
+        assertTrue(e.getMessage().contains("Unavailable"), e.getMessage());
+        verifyNoInteractions(world.sns);
+        assertTrue(world.table.snapshot().isEmpty());
     }
 
     @Test
-    void aPublishFailureIsThrownForLambdaToRetry() {
-        when(sns.publish(any(PublishRequest.class))).thenThrow(SnsException.builder().statusCode(404)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode("NotFound").errorMessage("Topic does not exist").build()).build());
+    void aFifoTopicGetsAGroupAndADeduplicationIdPerInstance() {
+        world.running(INSTANCE, Map.of("hostname", "WEB-0042"));
 
-        HostnamePublishException e = assertThrows(HostnamePublishException.class,
-                () -> service(config()).handle(event("ec2-instance-terminated.json"), false));
-        assertTrue(e.getMessage().contains("NotFound: Topic does not exist"), e.getMessage());
+        world.service(config("HOSTNAME_TOPIC_ARN", TOPIC + ".fifo")).handle(event("ec2-instance-shutting-down.json"), false);
+
+        PublishRequest request = world.publishes().get(0);
+        assertEquals(INSTANCE, request.messageGroupId());
+        assertEquals("hostname-" + INSTANCE, request.messageDeduplicationId());
     }
 
     @Test
-    void aFifoTopicGetsAGroupPerInstanceAndTheEventIdAsDeduplicationId() {
-        service(config(TOPIC + ".fifo", List.of("terminated"), false, false, false)).handle(event("ec2-instance-terminated.json"), false);
+    void theMessageAttributesAndTheOptionalPublishedNotice() {
+        world.running(INSTANCE, Map.of("hostname", "WEB-0042"));
 
-        PublishRequest request = published();
-        assertEquals("i-0f3a9c1e7b2d45a68", request.messageGroupId());
-        assertEquals("9c2e7f14-3b8d-4a61-b5e0-7d1f4c8a2e93", request.messageDeduplicationId());
-    }
+        HostnameResult result = world.service(config("PUBLISH_HOSTNAME_NOTICE", "true"))
+                .handle(event("ec2-instance-shutting-down.json"), false);
 
-    @Test
-    void deduplicationIdsKeepToSnsRules() {
-        assertEquals("abc-1", HostnameService.dedupId("abc -1\u00e9"));
-        assertEquals(128, HostnameService.dedupId("x".repeat(200)).length());
-    }
-
-    @Test
-    void aDuplicateEventIsPublishedAgainWithTheSameEventIdForConsumersToDeduplicate() {
-        HostnameService service = service(config());
-        service.handle(event("ec2-instance-terminated.json"), false);
-        service.handle(event("ec2-instance-terminated.json"), false);
-
-        ArgumentCaptor<PublishRequest> captor = ArgumentCaptor.forClass(PublishRequest.class);
-        verify(sns, times(2)).publish(captor.capture());
-        assertEquals(captor.getAllValues().get(0).messageAttributes().get("eventId"),
-                captor.getAllValues().get(1).messageAttributes().get("eventId"));
-        assertEquals(captor.getAllValues().get(0).message(), captor.getAllValues().get(1).message());
-    }
-
-    @Test
-    void dryRunReadsButPublishesNothing() {
-        HostnameResult fromEvent = service(config()).handle(event("ec2-instance-terminated.json"), true);
-        HostnameResult fromConfig = service(config(TOPIC, List.of("terminated"), false, true, true))
-                .handle(event("ec2-instance-terminated.json"), false);
-
-        assertEquals("WOULD_PUBLISH", fromEvent.outcome());
-        assertTrue(fromEvent.dryRun());
-        assertEquals("WEB-0042", fromEvent.hostname());
-        assertEquals("WOULD_PUBLISH", fromConfig.outcome());
-        verifyNoInteractions(sns);
-        assertTrue(notices.only().title().startsWith("[dry run]"));
-        assertEquals(Boolean.TRUE, notices.only().details().get("dryRun"));
-    }
-
-    @Test
-    void theHostnamePublishedNoticeIsOptional() {
-        service(config(TOPIC, List.of("terminated"), false, true, false)).handle(event("ec2-instance-terminated.json"), false);
-
-        var notice = notices.only();
+        Map<String, String> attributes = new java.util.TreeMap<>();
+        world.publishes().get(0).messageAttributes().forEach((k, v) -> {
+            assertEquals("String", v.dataType());
+            attributes.put(k, v.stringValue());
+        });
+        assertEquals(Map.of("instanceId", INSTANCE, "trigger", "shutting-down", "hostnameFound", "true",
+                "hostname", "WEB-0042", "eventId", "5d1b0a77-2c4e-4f93-8e61-3a9f0c2b7d14"), attributes);
+        var notice = world.notices.only();
         assertEquals(NotificationKind.HOSTNAME_PUBLISHED, notice.kind());
-        assertEquals("WEB-0042", notice.details().get("hostname"));
-        assertEquals("i-0f3a9c1e7b2d45a68", notice.details().get("instanceId"));
-        assertEquals("msg-1", notice.details().get("messageId"));
-        assertEquals("444455556666", notice.accountId());
-        assertEquals("eu-west-1", notice.region());
+        assertEquals(result.messageId(), notice.details().get("messageId"));
+    }
+
+    @Test
+    void theRecordSaysWhatWasPublishedAndExpiresAfterAFewDays() {
+        world.running(INSTANCE, Map.of("hostname", "WEB-0042"));
+
+        world.service(config()).handle(event("ec2-instance-shutting-down.json"), false);
+
+        PublicationLedger.Entry entry = new PublicationLedger(world.table).find(INSTANCE).orElseThrow();
+        assertEquals(PublicationLedger.Status.PUBLISHED, entry.status());
+        assertEquals("WEB-0042", entry.hostname());
+        assertEquals("msg-1", entry.messageId());
+        assertEquals("shutting-down", entry.trigger());
+        assertEquals(START.plus(PublicationLedger.KEEP), entry.item().expiresAt());
     }
 
     @Test
     void everyActionCalledIsListedInIamActions() {
-        service(config()).handle(event("ec2-instance-terminated.json"), false);
+        // The state table through DynamoStateTable over a DynamoDB mock: GetItem, PutItem, DeleteItem.
+        DynamoDbClient dynamo = clientMock(DynamoDbClient.class);
+        when(dynamo.getItem(any(GetItemRequest.class))).thenReturn(GetItemResponse.builder().build());
+        when(dynamo.putItem(any(PutItemRequest.class))).thenReturn(PutItemResponse.builder().build());
+        when(dynamo.deleteItem(any(DeleteItemRequest.class))).thenReturn(DeleteItemResponse.builder().build());
+        world.running(INSTANCE, Map.of("hostname", "WEB-0042"));
+        when(world.sns.publish(any(PublishRequest.class))).thenThrow(SnsException.builder().statusCode(500)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("InternalError").errorMessage("x").build()).build());
+        HostnameService service = new HostnameService(world.ec2, world.sns, world.autoScaling,
+                new DynamoStateTable(dynamo, "ami-rollout-state"), world.notices, config(), world.clock);
 
-        verify(ec2).describeInstances(any(DescribeInstancesRequest.class));
-        verify(sns).publish(any(PublishRequest.class));
-        IamActions.assertListed("iam-actions.txt", Map.of("ec2", ec2, "sns", sns));
+        assertThrows(HostnamePublishException.class, () -> service.handle(event("asg-terminate-lifecycle-action.json"), false));
+        world.service(config()).handle(event("asg-terminate-lifecycle-action-warm-pool.json"), false);
+
+        verify(dynamo).deleteItem(any(DeleteItemRequest.class));
+        verify(world.autoScaling).completeLifecycleAction(any(CompleteLifecycleActionRequest.class));
+        IamActions.assertListed("iam-actions.txt", Map.of("ec2", world.ec2, "sns", world.sns,
+                "autoscaling", world.autoScaling, "dynamodb", dynamo));
+        assertEquals(List.of("autoscaling:CompleteLifecycleAction", "dynamodb:DeleteItem", "dynamodb:GetItem",
+                        "dynamodb:PutItem", "ec2:DescribeInstances", "sns:Publish"),
+                List.copyOf(IamActions.called(Map.of("ec2", world.ec2, "sns", world.sns, "autoscaling", world.autoScaling,
+                        "dynamodb", dynamo))));
+    }
+
+    /** Passes every call through; tests override one to inject a race. */
+    static class DelegatingTable implements StateTable {
+        private final StateTable delegate;
+
+        DelegatingTable(StateTable delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Optional<StateItem> get(String pk, String sk) {
+            return delegate.get(pk, sk);
+        }
+
+        @Override
+        public List<StateItem> query(String pk, String skPrefix) {
+            return delegate.query(pk, skPrefix);
+        }
+
+        @Override
+        public boolean putIfAbsent(StateItem item) {
+            return delegate.putIfAbsent(item);
+        }
+
+        @Override
+        public boolean replace(StateItem item) {
+            return delegate.replace(item);
+        }
+
+        @Override
+        public void put(StateItem item) {
+            delegate.put(item);
+        }
+
+        @Override
+        public void delete(String pk, String sk) {
+            delegate.delete(pk, sk);
+        }
     }
 }

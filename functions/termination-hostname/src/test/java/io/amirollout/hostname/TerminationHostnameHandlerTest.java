@@ -6,19 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.amirollout.shared.testing.CapturedOutput;
 import io.amirollout.shared.testing.FakeContext;
 import io.amirollout.shared.testing.StreamInvocation;
-import io.amirollout.shared.testing.RecordingPublisher;
 import io.amirollout.shared.testing.TestFiles;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
-import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
-import software.amazon.awssdk.services.sns.model.PublishResponse;
 import software.amazon.awssdk.services.sns.model.SnsException;
 
 import java.io.InputStream;
@@ -29,7 +25,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import static io.amirollout.hostname.HostnameServiceTest.*;
+import static io.amirollout.hostname.HostnameWorld.*;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.*;
@@ -38,24 +34,27 @@ import static org.mockito.Mockito.*;
 class TerminationHostnameHandlerTest {
 
     private static final Map<String, String> EXPECTED = Map.of(
+            "asg-terminate-lifecycle-action.json", "PUBLISHED",
+            "asg-terminate-lifecycle-action-warm-pool.json", "SKIPPED_WARM_POOL",
+            "ec2-instance-shutting-down.json", "PUBLISHED",
             "ec2-instance-terminated.json", "PUBLISHED",
             "ec2-instance-terminated-spaces-uppercase.json", "PUBLISHED",
+            "ec2-instance-terminated-uppercase-id.json", "INVALID_EVENT",
             "ec2-instance-running.json", "SKIPPED_STATE");
 
-    private Ec2Client ec2;
-    private SnsClient sns;
+    private HostnameWorld world;
     private TerminationHostnameHandler handler;
 
     @BeforeEach
     void setUp() {
-        ec2 = clientMock(Ec2Client.class);
-        sns = clientMock(SnsClient.class);
-        when(ec2.describeInstances(any(DescribeInstancesRequest.class))).thenAnswer(inv -> {
-            DescribeInstancesRequest request = inv.getArgument(0);
-            return instance(request.instanceIds().get(0), Map.of("hostname", "WEB-0042"));
-        });
-        when(sns.publish(any(PublishRequest.class))).thenReturn(PublishResponse.builder().messageId("msg-1").build());
-        handler = new TerminationHostnameHandler(new HostnameService(ec2, sns, new RecordingPublisher(), config(), CLOCK));
+        world = new HostnameWorld().running(INSTANCE, Map.of("hostname", "WEB-0042"))
+                .running("i-07b4e2c9d1a3f8e56", Map.of("hostname", "WEB-0043"));
+        handler = new TerminationHostnameHandler(world.service(config()));
+    }
+
+    @AfterEach
+    void everyPublishedMessageKeepsTheContract() {
+        world.publishes().forEach(p -> MessageSchema.assertValid(p.message()));
     }
 
     private JsonNode invoke(InputStream input) {
@@ -67,23 +66,24 @@ class TerminationHostnameHandlerTest {
     }
 
     @ParameterizedTest
-    @Event(value = EVENTS + "ec2-instance-terminated.json", type = ScheduledEvent.class)
-    void terminated(ScheduledEvent event) {
+    @Event(value = EVENTS + "ec2-instance-shutting-down.json", type = ScheduledEvent.class)
+    void shuttingDown(ScheduledEvent event) {
         assertEquals("EC2 Instance State-change Notification", event.getDetailType());
-        assertEquals("terminated", event.getDetail().get("state"));
+        assertEquals("shutting-down", event.getDetail().get("state"));
+    }
+
+    @ParameterizedTest
+    @Event(value = EVENTS + "asg-terminate-lifecycle-action.json", type = ScheduledEvent.class)
+    void lifecycleAction(ScheduledEvent event) {
+        assertEquals("EC2 Instance-terminate Lifecycle Action", event.getDetailType());
+        assertEquals("aws.autoscaling", event.getSource());
+        assertEquals("71e9c2a4-3b5d-4f80-9c1e-2d4f6a8b0c13", event.getDetail().get("LifecycleActionToken"));
     }
 
     @ParameterizedTest
     @Event(value = EVENTS + "ec2-instance-terminated-spaces-uppercase.json", type = ScheduledEvent.class)
     void terminatedWithQuirks(ScheduledEvent event) {
         assertEquals(" i-07b4e2c9d1a3f8e56", event.getDetail().get("instance-id"));
-    }
-
-    @ParameterizedTest
-    @Event(value = EVENTS + "ec2-instance-running.json", type = ScheduledEvent.class)
-    void running(ScheduledEvent event) {
-        assertEquals("running", event.getDetail().get("state"));
-        assertEquals("aws.ec2", event.getSource());
     }
 
     static Stream<Arguments> samples() {
@@ -96,12 +96,16 @@ class TerminationHostnameHandlerTest {
         JsonNode result = invoke(TestFiles.stream(EVENTS + file));
 
         assertEquals(outcome, result.get("outcome").asText(), result.toString());
-        if ("PUBLISHED".equals(outcome)) {
-            assertEquals("WEB-0042", result.get("hostname").asText());
+        if (outcome.startsWith("PUBLISHED")) {
+            assertTrue(result.get("hostname").asText().startsWith("WEB-004"), result.toString());
             assertEquals("msg-1", result.get("messageId").asText());
-            verify(sns).publish(any(PublishRequest.class));
+            verify(world.sns).publish(any(PublishRequest.class));
         } else {
-            verifyNoInteractions(ec2, sns);
+            verify(world.sns, never()).publish(any(PublishRequest.class));
+        }
+        if (outcome.equals("INVALID_EVENT") || outcome.equals("SKIPPED_STATE")) {
+            verifyNoInteractions(world.ec2, world.sns, world.autoScaling);
+            assertEquals(0, world.table.writes());
         }
     }
 
@@ -115,11 +119,13 @@ class TerminationHostnameHandlerTest {
 
     @Test
     void dryRunInTheEvent() {
-        String event = TestFiles.read(EVENTS + "ec2-instance-terminated.json").replaceFirst("\\{", "{\"dryRun\": true,");
+        String event = TestFiles.read(EVENTS + "asg-terminate-lifecycle-action.json").replaceFirst("\\{", "{\"dryRun\": true,");
         JsonNode result = invoke(event);
         assertEquals("WOULD_PUBLISH", result.get("outcome").asText());
+        assertEquals("WOULD_COMPLETE", result.get("lifecycleAction").asText());
         assertTrue(result.get("dryRun").asBoolean());
-        verifyNoInteractions(sns);
+        assertEquals(2, result.get("plan").size(), result.toString());
+        verifyNoInteractions(world.sns, world.autoScaling);
     }
 
     @Test
@@ -129,17 +135,19 @@ class TerminationHostnameHandlerTest {
             JsonNode alarm = invoke("""
                     {"version":"0","id":"x","detail-type":"CloudWatch Alarm State Change","source":"aws.cloudwatch",
                      "detail":{"alarmName":"a","state":{"value":"ALARM"}}}""");
+            JsonNode upper = invoke(TestFiles.stream(EVENTS + "ec2-instance-terminated-uppercase-id.json"));
             assertEquals("INVALID_EVENT", malformed.get("outcome").asText());
             assertEquals("INVALID_EVENT", alarm.get("outcome").asText());
             assertTrue(alarm.get("reason").asText().contains("'CloudWatch Alarm State Change'"));
-            assertEquals(2, out.lines().stream().filter(l -> l.contains("\"level\":\"ERROR\"")).count(), out.text());
+            assertTrue(upper.get("reason").asText().contains("'i-0F3A9C1E7B2D45A68' is not an EC2 instance id"), upper.toString());
+            assertEquals(3, out.lines().stream().filter(l -> l.contains("\"level\":\"ERROR\"")).count(), out.text());
         }
-        verifyNoInteractions(ec2, sns);
+        verifyNoInteractions(world.ec2, world.sns, world.autoScaling);
     }
 
     @Test
     void anAwsFailureEscapesSoLambdaRetries() {
-        when(sns.publish(any(PublishRequest.class))).thenThrow(SnsException.builder().statusCode(500)
+        when(world.sns.publish(any(PublishRequest.class))).thenThrow(SnsException.builder().statusCode(500)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("InternalError").errorMessage("boom").build()).build());
         assertThrows(HostnamePublishException.class, () -> invoke(TestFiles.stream(EVENTS + "ec2-instance-terminated.json")));
     }
