@@ -14,18 +14,13 @@ instance=$(curl -sf -H "X-aws-ec2-metadata-token: $token" "$imds/latest/meta-dat
 region=$(curl -sf -H "X-aws-ec2-metadata-token: $token" "$imds/latest/meta-data/placement/region") || fail "no region"
 image_arn=$(aws ec2 describe-tags --region "$region" --filters "Name=resource-id,Values=$instance" "Name=key,Values=Ec2ImageBuilderArn" --query 'Tags[0].Value' --output text)
 case "$image_arn" in arn:*:imagebuilder:*:image/*) ;; *) fail "instance $instance has no Ec2ImageBuilderArn tag: not an Image Builder build";; esac
-# 2. Which upload started it? pipeline-starter tagged the image build version with the object's identity.
-tag() { aws imagebuilder get-image --region "$region" --image-build-version-arn "$image_arn" --query "image.tags.\"$1\"" --output text; }
-bucket=$(tag ami-rollout:payload-bucket)
-version=$(tag ami-rollout:payload-version)
-etag=$(tag ami-rollout:payload-etag)
+# 2. Which upload started it? pipeline-starter tagged the image build version with the object's identity:
+#    one GetImage, the tags as one tab-separated line (None where absent; no value holds a space or a tab).
+read -r bucket version etag k1 k2 k3 k4 k5 k6 < <(aws imagebuilder get-image --region "$region" --image-build-version-arn "$image_arn" --query 'image.tags.["ami-rollout:payload-bucket","ami-rollout:payload-version","ami-rollout:payload-etag","ami-rollout:payload-key-b64-1","ami-rollout:payload-key-b64-2","ami-rollout:payload-key-b64-3","ami-rollout:payload-key-b64-4","ami-rollout:payload-key-b64-5","ami-rollout:payload-key-b64-6"]' --output text) || fail "GetImage $image_arn failed"
 encoded=''
-piece=1
-while true; do
-  part=$(tag "ami-rollout:payload-key-b64-$piece")
+for part in "$k1" "$k2" "$k3" "$k4" "$k5" "$k6"; do
   if [ "$part" = "None" ] || [ -z "$part" ]; then break; fi
   encoded="$encoded$part"
-  piece=$((piece + 1))
 done
 [ "$bucket" != "None" ] && [ -n "$encoded" ] || fail "$image_arn names no payload: builds are started by pipeline-starter when a payload is uploaded, not by hand"
 [ "$bucket" = "$PAYLOAD_BUCKET" ] || fail "$image_arn names bucket $bucket, not the payload bucket $PAYLOAD_BUCKET"

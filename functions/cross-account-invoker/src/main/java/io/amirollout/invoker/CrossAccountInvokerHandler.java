@@ -61,6 +61,11 @@ public final class CrossAccountInvokerHandler implements RequestStreamHandler {
                 CrossAccountInvokerHandler.class.getResourceAsStream("/snapstart-priming-event.json")));
     }
 
+    /** A handler around a wired service; continuations use this function's own Lambda client, built on first use. */
+    CrossAccountInvokerHandler(CrossAccountInvokerService service) {
+        this(service, LambdaClientFactory.ownCredentials());
+    }
+
     CrossAccountInvokerHandler(CrossAccountInvokerService service, Supplier<LambdaClient> ownLambda) {
         this.service = service;
         this.ownLambda = ownLambda;
