@@ -27,11 +27,14 @@ class PayloadComponentTest {
         Map<String, Object> data = Template.map(template.properties("PayloadComponent").get("Data"));
         List<?> sub = (List<?>) data.get("Fn::Sub");
         String document = (String) sub.get(0);
-        String marker = "                      - |\n";
+        String marker = "commands:\n";
         int at = document.indexOf(marker);
         assertTrue(at > 0, "the component's ExecuteBash runs one block: " + document);
-        String inTemplate = Arrays.stream(document.substring(at + marker.length()).split("\n", -1))
-                .map(line -> line.length() >= 24 ? line.substring(24) : line.strip())
+        String[] lines = document.substring(at + marker.length()).split("\n", -1);
+        assertTrue(lines[0].strip().equals("- |"), "one block scalar: " + lines[0]);
+        int indent = lines[1].length() - lines[1].stripLeading().length();
+        String inTemplate = Arrays.stream(lines, 1, lines.length)
+                .map(line -> line.length() >= indent ? line.substring(indent) : line.strip())
                 .collect(Collectors.joining("\n")).strip();
         String file = Files.readString(Template.ROOT.resolve("functions/pipeline-starter/component/run-payload.sh"))
                 .replaceFirst("(?m)^PAYLOAD_BUCKET=.*$", "PAYLOAD_BUCKET='\\${Bucket}'")
