@@ -71,9 +71,12 @@ final class ReleaseStart {
                 -1, service.clock().instant(), 0);
         if (!ledger.createHeader(header)) {
             Log.info("another invocation started this release's fan-out first: carrying on with it");
-            return resume(ledger.header(image.arn()).orElseThrow());
+            return resume(ledger.header(image.arn()).orElse(header));
         }
-        header = ledger.header(image.arn()).orElseThrow();
+        // putIfAbsent stored revision 1 (read back when there, so a racing replace is seen)
+        ReleaseHeader created = header;
+        header = ledger.header(image.arn()).orElse(new ReleaseHeader(created.image(), created.regions(),
+                created.accountSource(), created.skippedAccounts(), false, 0, 0, -1, created.updatedAt(), 1));
         return seedAndResume(header, selection, skippedRegions);
     }
 
