@@ -315,4 +315,39 @@ class DurableFanOutTest {
         assertEquals(0, world.table.writes());
         assertEquals(0, world.assumeCalls.get());
     }
+
+    @Test
+    void aFailedBuildIsNotifiedAndOtherStatesAreSkippedWithoutAnyCall() {
+        world.account("444455556666", "ACTIVE");
+        CrossAccountInvokerService service = world.service(Map.of());
+        BuiltImage failed = new BuiltImage(IMAGE_ARN, "golden-al2023", "1.0.3/4", "FAILED", "component exited 1", List.of());
+        BuiltImage building = new BuiltImage(IMAGE_ARN, "golden-al2023", "1.0.3/4", "DISTRIBUTING", null, List.of());
+
+        InvokerResult f = service.handle(List.of(new ImageEvent(failed, false, null, ImageEvents.SNS)), false, world.invocation()).get(0);
+        InvokerResult b = service.handle(List.of(new ImageEvent(building, false, null, ImageEvents.SNS)), false, world.invocation()).get(0);
+
+        assertEquals(InvokerResult.Status.IMAGE_BUILD_FAILED, f.status());
+        assertEquals(InvokerResult.Status.SKIPPED, b.status());
+        assertTrue(b.reason().contains("DISTRIBUTING"));
+        assertEquals(List.of(NotificationKind.IMAGE_BUILD_FAILED), world.publisher.all().stream().map(Notification::kind).toList());
+        assertEquals(0, world.assumeCalls.get());
+        assertEquals(0, world.table.writes());
+    }
+
+    @Test
+    void theSessionNameIsCutToStsLimits() {
+        BuiltImage image = new BuiltImage(IMAGE_ARN, "Golden image (AL2023) for the payments platform team", "1.0.3/4",
+                "AVAILABLE", null, List.of());
+        String name = FanOut.sessionName(image);
+        assertEquals(64, name.length());
+        assertTrue(name.matches("[\\w+=,.@-]+"), name);
+    }
+
+    @Test
+    void backoffDoublesFromTenSecondsAndIsCapped() {
+        assertEquals(Duration.ofSeconds(10), RetryPolicy.backoff(1));
+        assertEquals(Duration.ofSeconds(20), RetryPolicy.backoff(2));
+        assertEquals(Duration.ofSeconds(160), RetryPolicy.backoff(5));
+        assertEquals(Duration.ofMinutes(5), RetryPolicy.backoff(12));
+    }
 }
