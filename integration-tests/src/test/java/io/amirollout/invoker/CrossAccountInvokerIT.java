@@ -3,6 +3,10 @@ package io.amirollout.invoker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.amirollout.it.ImageBuilderEmulator;
+import io.amirollout.it.SharedImage;
+import io.amirollout.it.StateTableInMoto;
+import io.amirollout.shared.state.StateItem;
+import io.amirollout.shared.state.StateTable;
 import io.amirollout.it.LambdaInvokeEmulator;
 import io.amirollout.it.Moto;
 import io.amirollout.it.MotoScenario;
@@ -57,12 +61,21 @@ class CrossAccountInvokerIT extends MotoScenario {
         CrossAccountInvokerConfig config = CrossAccountInvokerConfig.from(Env.of(Map.of(
                 "TARGET_ROLE_NAME", Organization.ROLE, "TARGET_FUNCTION_NAME", Organization.FUNCTION,
                 "ORGANIZATIONAL_UNITS", org.workloadsOu, "NOTIFICATION_TOPIC_ARN", notices.topicArn(),
-                "MAX_CONCURRENCY", "4")));
+                "MAX_CONCURRENCY", "4", "SOURCE_PIPELINE_ARNS", PIPELINE, "STATE_TABLE_NAME", "ami-rollout-state")));
+        table = StateTableInMoto.create("ami-rollout-state");
         handler = new CrossAccountInvokerHandler(new CrossAccountInvokerService(config,
                 AwsClients.build(OrganizationsClient.builder()), AwsClients.build(ImagebuilderClient.builder()),
                 AwsClients.build(StsClient.builder()), LambdaClientFactory.sharedPerRegion(),
+                region -> SharedImage.withOrganization(), table,
                 SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), config.notificationTopicArn()), CLOCK));
+        // Every AVAILABLE notice is confirmed with GetImage (AMIs, source pipeline).
+        front.imageBuilder().image(IMAGE_ARN, "golden-al2023", "1.0.3/1", "AVAILABLE", List.of(
+                new ImageBuilderEmulator.Ami("eu-west-1", Workload.NEW_AMI, "golden-al2023 2026-11-21T10-00-00Z", Moto.IMAGE_ACCOUNT),
+                new ImageBuilderEmulator.Ami("eu-central-1", Workload.NEW_AMI_EU_CENTRAL, "golden-al2023 2026-11-21T10-00-00Z", Moto.IMAGE_ACCOUNT)));
     }
+
+    static final String PIPELINE = "arn:aws:imagebuilder:eu-west-1:" + Moto.ACCOUNT + ":image-pipeline/golden-al2023";
+    StateTable table;
 
     @Test
     void anAvailableImageInvokesInstanceRefreshInEveryActiveAccountOfTheOuWithEachRegionsAmi() {
@@ -107,6 +120,15 @@ class CrossAccountInvokerIT extends MotoScenario {
 
         List<String> kinds = notices.drainMessages().stream().map(n -> n.get("kind").asText()).toList();
         assertEquals(List.of("FANOUT_COMPLETED"), kinds);
+
+        // The record in moto's DynamoDB: one INVOKED item per target; the same notice again changes nothing.
+        List<StateItem> records = table.query("release#" + IMAGE_ARN, "target#");
+        assertEquals(4, records.size(), records.toString());
+        assertTrue(records.stream().allMatch(r -> "INVOKED".equals(r.getOrNull("state")) && "1".equals(r.getOrNull("attempts"))));
+        JsonNode again = invoke(snsImageNotice("AVAILABLE")).get("results").get(0);
+        assertEquals("DUPLICATE", again.get("status").asText(), again.toString());
+        assertEquals(4, front.lambda().invocations().size());
+        assertTrue(notices.drainMessages().isEmpty(), "no second FANOUT_COMPLETED");
     }
 
     @Test
@@ -116,19 +138,15 @@ class CrossAccountInvokerIT extends MotoScenario {
         JsonNode result = invoke(snsImageNotice("AVAILABLE")).get("results").get(0);
 
         assertEquals(3, result.get("succeeded").asInt(), result.toString());
-        assertEquals(1, result.get("failed").asInt(), result.toString());
-        JsonNode failure = result.get("failures").get(0);
-        assertEquals(org.prodB, failure.get("accountId").asText());
-        assertEquals("eu-central-1", failure.get("region").asText());
+        assertEquals(0, result.get("failed").asInt(), result.toString());
+        assertEquals(1, result.get("notDeployed").asInt(), "no function there: NOT_DEPLOYED, not a failure: " + result);
+        StateItem missing = table.get("release#" + IMAGE_ARN, "target#" + org.prodB + "#eu-central-1").orElseThrow();
+        assertEquals("NOT_DEPLOYED", missing.getOrNull("state"));
         assertEquals(3, front.lambda().invocations().size());
     }
 
     @Test
     void theEventBridgeStateChangeIsCompletedWithGetImage() {
-        front.imageBuilder().image(IMAGE_ARN, "golden-al2023", "1.0.3/1", "AVAILABLE", List.of(
-                new ImageBuilderEmulator.Ami("eu-west-1", Workload.NEW_AMI, "golden-al2023 2026-11-21T10-00-00Z", Moto.IMAGE_ACCOUNT),
-                new ImageBuilderEmulator.Ami("eu-central-1", Workload.NEW_AMI_EU_CENTRAL, "golden-al2023 2026-11-21T10-00-00Z", Moto.IMAGE_ACCOUNT)));
-
         JsonNode result = invoke("""
                 {"version":"0","id":"4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a","detail-type":"EC2 Image Builder Image State Change",
                  "source":"aws.imagebuilder","account":"%s","time":"2026-11-21T10:42:16Z","region":"eu-west-1",

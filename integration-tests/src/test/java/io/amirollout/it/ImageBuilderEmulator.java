@@ -111,6 +111,17 @@ public final class ImageBuilderEmulator {
             }
         }
         Image image = arn == null ? null : images.get(arn);
+        Execution execution = null;
+        if (image == null && arn != null) {
+            // An image build version still building: what the payload component reads (its tags).
+            for (Execution e : started()) {
+                if (e.imageBuildVersionArn().equals(arn)) {
+                    execution = e;
+                    String[] path = arn.substring(arn.indexOf(":image/") + 7).split("/");
+                    image = new Image(arn, path[0], path[1] + "/" + path[2], "BUILDING", List.of());
+                }
+            }
+        }
         if (image == null) {
             return error(404, "ResourceNotFoundException", "The image " + arn + " does not exist.");
         }
@@ -123,6 +134,14 @@ public final class ImageBuilderEmulator {
         node.put("type", "AMI");
         node.put("platform", "Linux");
         node.putObject("state").put("status", image.status());
+        // Our pipelines are named after their image (template.yaml: ImagePipeline Name = ImageName).
+        String[] parts = image.arn().split(":");
+        node.put("sourcePipelineArn", execution != null ? execution.pipelineArn()
+                : "arn:aws:imagebuilder:" + parts[3] + ":" + parts[4] + ":image-pipeline/" + image.name());
+        if (execution != null) {
+            ObjectNode tags = node.putObject("tags");
+            execution.tags().forEach(tags::put);
+        }
         ArrayNode amis = node.putObject("outputResources").putArray("amis");
         for (Ami ami : image.amis()) {
             amis.addObject().put("region", ami.region()).put("image", ami.imageId()).put("name", ami.name())

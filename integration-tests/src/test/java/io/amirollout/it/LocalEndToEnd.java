@@ -129,10 +129,13 @@ public final class LocalEndToEnd {
 
         step("pipeline-starter receives the S3 \"Object Created\" event");
         PipelineStarterConfig pipelineConfig = PipelineStarterConfig.from(Env.of(Map.of("PIPELINE_ARN", PIPELINE,
-                "PAYLOAD_BUCKET", BUCKET, "PAYLOAD_PREFIX", "payloads/", "NOTIFICATION_TOPIC_ARN", infraNotices.topicArn())));
+                "PAYLOAD_BUCKET", BUCKET, "PAYLOAD_PREFIX", "payloads/", "NOTIFICATION_TOPIC_ARN", infraNotices.topicArn(),
+                "STATE_TABLE_NAME", "ami-rollout-infra-state")));
+        io.amirollout.shared.state.StateTable infraTable = StateTableInMoto.create("ami-rollout-infra-state");
         RequestStreamHandler pipelineStarter = io.amirollout.pipeline.LocalAccess.handler(new PipelineStarterService(pipelineConfig,
                 AwsClients.build(ImagebuilderClient.builder()),
-                SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), infraNotices.topicArn()), CLOCK));
+                SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), infraNotices.topicArn()),
+                new io.amirollout.shared.state.ProcessedEvents(infraTable), CLOCK));
         String objectCreated = """
                 {"version":"0","id":"7f1c2a3b-1111-2222-3333-444455556666","detail-type":"Object Created","source":"aws.s3",
                  "account":"%s","time":"2026-11-21T10:00:00Z","region":"eu-west-1","resources":["arn:aws:s3:::%s"],
@@ -164,10 +167,16 @@ public final class LocalEndToEnd {
         step("cross-account-invoker receives the image notice (SNS) and fans out over the organization");
         CrossAccountInvokerConfig invokerConfig = CrossAccountInvokerConfig.from(Env.of(Map.of(
                 "TARGET_ROLE_NAME", Organization.ROLE, "TARGET_FUNCTION_NAME", Organization.FUNCTION,
-                "ORGANIZATIONAL_UNITS", org.workloadsOu, "NOTIFICATION_TOPIC_ARN", infraNotices.topicArn())));
+                "ORGANIZATIONAL_UNITS", org.workloadsOu, "NOTIFICATION_TOPIC_ARN", infraNotices.topicArn(),
+                "SOURCE_PIPELINE_ARNS", PIPELINE, "STATE_TABLE_NAME", "ami-rollout-infra-state")));
+        // The invoker confirms the image with GetImage: the emulated Image Builder now knows the finished image.
+        front.imageBuilder().image(imageArn, "golden-al2023", imageArn.substring(imageArn.indexOf("/1.0") + 1), "AVAILABLE", List.of(
+                new ImageBuilderEmulator.Ami("eu-west-1", Workload.NEW_AMI, "golden-al2023 2026-11-21T10-00-00Z", Moto.IMAGE_ACCOUNT),
+                new ImageBuilderEmulator.Ami("eu-central-1", Workload.NEW_AMI_EU_CENTRAL, "golden-al2023 2026-11-21T10-00-00Z", Moto.IMAGE_ACCOUNT)));
         RequestStreamHandler invoker = io.amirollout.invoker.LocalAccess.handler(new CrossAccountInvokerService(invokerConfig,
                 AwsClients.build(OrganizationsClient.builder()), AwsClients.build(ImagebuilderClient.builder()),
                 AwsClients.build(StsClient.builder()), LambdaClientFactory.sharedPerRegion(),
+                region -> SharedImage.withOrganization(), infraTable,
                 SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), infraNotices.topicArn()), CLOCK));
         JsonNode fanOut = invoke("cross-account-invoker", invoker, lambdaSnsEvent(imageEnvelope)).get("results").get(0);
         say("%d succeeded, %d failed, %d skipped (OU %s, recursive; SUSPENDED and outside accounts are not targets)",

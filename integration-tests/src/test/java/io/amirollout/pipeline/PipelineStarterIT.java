@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.amirollout.it.ImageBuilderEmulator;
 import io.amirollout.it.Moto;
 import io.amirollout.it.MotoScenario;
+import io.amirollout.it.StateTableInMoto;
+import io.amirollout.shared.state.ProcessedEvents;
 import io.amirollout.it.TopicQueue;
 import io.amirollout.shared.AwsClients;
 import io.amirollout.shared.Env;
@@ -54,9 +56,10 @@ class PipelineStarterIT extends MotoScenario {
 
         PipelineStarterConfig config = PipelineStarterConfig.from(Env.of(Map.of(
                 "PIPELINE_ARN", PIPELINE, "PAYLOAD_BUCKET", BUCKET, "PAYLOAD_PREFIX", "payloads/",
-                "NOTIFICATION_TOPIC_ARN", notices.topicArn())));
+                "NOTIFICATION_TOPIC_ARN", notices.topicArn(), "STATE_TABLE_NAME", "ami-rollout-state")));
         handler = new PipelineStarterHandler(new PipelineStarterService(config, AwsClients.build(ImagebuilderClient.builder()),
-                SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), config.notificationTopicArn()), CLOCK));
+                SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), config.notificationTopicArn()),
+                new ProcessedEvents(StateTableInMoto.create("ami-rollout-state")), CLOCK));
     }
 
     @Test
@@ -82,13 +85,15 @@ class PipelineStarterIT extends MotoScenario {
         assertEquals(PIPELINE, builds.get(0).pipelineArn());
         assertEquals(token, builds.get(0).clientToken());
         assertEquals(Map.of("ami-rollout:payload-bucket", BUCKET, "ami-rollout:payload-key", KEY,
-                "ami-rollout:payload-version", put.versionId()), builds.get(0).tags());
+                "ami-rollout:payload-key-b64-1", java.util.Base64.getEncoder().encodeToString(KEY.getBytes(StandardCharsets.UTF_8)),
+                "ami-rollout:payload-version", put.versionId(), "ami-rollout:payload-etag", put.eTag().replace("\"", "")),
+                builds.get(0).tags());
         long requests = front.requests().stream().filter(r -> r.getUrl().startsWith("/StartImagePipelineExecution")).count();
         assertEquals(2, requests, "each delivery asked once; Image Builder's token made the second a no-op");
 
         // The notice went through moto's SNS to a subscribed queue.
         List<JsonNode> envelopes = notices.drain();
-        assertNotEquals(0, envelopes.size());
+        assertEquals(1, envelopes.size(), "one PIPELINE_STARTED for two deliveries (marker in moto's DynamoDB)");
         JsonNode notice = Json.readTree(envelopes.get(0).get("Message").asText());
         assertEquals("PIPELINE_STARTED", notice.get("kind").asText());
         assertEquals(builds.get(0).imageBuildVersionArn(), notice.get("details").get("imageBuildVersionArn").asText());

@@ -35,6 +35,30 @@ final class AwsWire {
         return post("/").withHeader("X-Amz-Target", equalTo(target));
     }
 
+    /**
+     * The state table (DynamoDB JSON 1.0): conditional PutItem accepted, GetItem finds nothing. Query (the fan-out
+     * record) first answers one PENDING target that is due, then the same target INVOKED: the two variants of a
+     * function each run against fresh stubs, so both see the same sequence.
+     */
+    static void stateTable(WireMockServer server) {
+        server.stubFor(post("/").withHeader("X-Amz-Target", equalTo("DynamoDB_20120810.PutItem")).willReturn(json10("{}")));
+        server.stubFor(post("/").withHeader("X-Amz-Target", equalTo("DynamoDB_20120810.GetItem")).willReturn(json10("{}")));
+        String target = "{\"pk\":{\"S\":\"release#arn:aws:imagebuilder:eu-west-1:111122223333:image/golden-al2023/1.0.3/4\"},"
+                + "\"sk\":{\"S\":\"target#444455556666#eu-west-1\"},\"rev\":{\"N\":\"1\"},\"attempts\":{\"S\":\"0\"},"
+                + "\"accountId\":{\"S\":\"444455556666\"},\"region\":{\"S\":\"eu-west-1\"},"
+                + "\"imageId\":{\"S\":\"ami-0a1b2c3d4e5f60718\"},\"state\":{\"S\":\"%s\"}}";
+        server.stubFor(post("/").withHeader("X-Amz-Target", equalTo("DynamoDB_20120810.Query")).inScenario("fan-out")
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(json10("{\"Count\":1,\"Items\":[" + target.formatted("PENDING") + "]}")).willSetStateTo("invoked"));
+        server.stubFor(post("/").withHeader("X-Amz-Target", equalTo("DynamoDB_20120810.Query")).inScenario("fan-out")
+                .whenScenarioStateIs("invoked")
+                .willReturn(json10("{\"Count\":1,\"Items\":[" + target.formatted("INVOKED") + "]}")));
+    }
+
+    static ResponseDefinitionBuilder json10(String body) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.0").withBody(body);
+    }
+
     static ResponseDefinitionBuilder xml(String body) {
         return aResponse().withStatus(200).withHeader("Content-Type", "text/xml;charset=UTF-8").withBody(body);
     }

@@ -32,7 +32,15 @@ final class CrossAccountStubs {
                   "outputResources":{"amis":[
                     {"region":"eu-west-1","image":"ami-0a1b2c3d4e5f60718","name":"golden-al2023 2026-11-21T10-31-05.112Z","accountId":"111122223333"},
                     {"region":"us-east-1","image":"ami-0f9e8d7c6b5a49382","name":"golden-al2023 2026-11-21T10-31-05.112Z","accountId":"111122223333"}]},
+                  "sourcePipelineArn":"arn:aws:imagebuilder:eu-west-1:111122223333:image-pipeline/golden-al2023",
                   "buildType":"USER_INITIATED","tags":{}}}""".formatted(image))));
+        // The AMI is shared with the organization (EC2 query protocol).
+        server.stubFor(query("DescribeImageAttribute").willReturn(xml("""
+                <DescribeImageAttributeResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+                  <requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId><imageId>ami-0a1b2c3d4e5f60718</imageId>
+                  <launchPermission><item><organizationArn>arn:aws:organizations::111122223333:organization/o-a1b2c3d4e5</organizationArn></item></launchPermission>
+                </DescribeImageAttributeResponse>""")));
+        AwsWire.stateTable(server);
         server.stubFor(query("AssumeRole").willReturn(xml("""
                 <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
                   <AssumeRoleResult>

@@ -54,12 +54,14 @@ public record FunctionSpec(String name, String handler, Map<String, String> vari
                     (server, endpoint) -> InstanceRefreshStubs.stubs(server), ErrorPathStubs::instanceRefresh, false);
             case "pipeline-starter" -> new FunctionSpec(name, "io.amirollout.pipeline.PipelineStarterHandler",
                     vars("PIPELINE_ARN", "arn:aws:imagebuilder:eu-west-1:111122223333:image-pipeline/golden-al2023",
-                            "PAYLOAD_BUCKET", "ami-rollout-payloads-111122223333", "NOTIFICATION_TOPIC_ARN", TOPIC),
+                            "PAYLOAD_BUCKET", "ami-rollout-payloads-111122223333", "NOTIFICATION_TOPIC_ARN", TOPIC,
+                            "STATE_TABLE_NAME", "ami-rollout-state"),
                     (server, endpoint) -> SlackAndPipelineStubs.pipeline(server), ErrorPathStubs::pipeline, false);
             case "cross-account-invoker" -> new FunctionSpec(name, "io.amirollout.invoker.CrossAccountInvokerHandler",
                     vars("TARGET_ROLE_NAME", "ami-rollout-invoker", "TARGET_FUNCTION_NAME", "ami-rollout-instance-refresh",
                             "TARGET_ACCOUNTS", ACCOUNT + ",555566667777", "TARGET_REGIONS", "eu-west-1",
-                            "NOTIFICATION_TOPIC_ARN", TOPIC),
+                            "NOTIFICATION_TOPIC_ARN", TOPIC, "STATE_TABLE_NAME", "ami-rollout-state",
+                            "SOURCE_PIPELINE_ARNS", "arn:aws:imagebuilder:eu-west-1:111122223333:image-pipeline/golden-al2023"),
                     (server, endpoint) -> CrossAccountStubs.stubs(server), ErrorPathStubs::crossAccount, true);
             default -> throw new IllegalArgumentException("unknown function " + name + "; known: " + NAMES);
         };

@@ -38,5 +38,6 @@ final class SlackAndPipelineStubs {
                 "{\"requestId\":\"a1b2c3d4-5678-90ab-cdef-EXAMPLE11111\",\"clientToken\":\"t\",\"imageBuildVersionArn\":"
                         + "\"arn:aws:imagebuilder:eu-west-1:111122223333:image/golden-al2023/1.0.3/5\"}")));
         AwsWire.snsPublish(server);
+        AwsWire.stateTable(server);
     }
 }

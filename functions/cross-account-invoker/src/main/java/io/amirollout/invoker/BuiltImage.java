@@ -13,12 +13,17 @@ import java.util.List;
  * @param status  Image Builder's state, e.g. AVAILABLE, FAILED, BUILDING
  * @param reason  why it failed, when it did
  * @param amis    the AMIs it distributed, one per region and account
+ * @param sourcePipelineArn the pipeline that built it (GetImage's {@code sourcePipelineArn}); null when unknown
  */
 public record BuiltImage(String arn, String name, String version, String status, String reason,
-                         List<ImageReleased.Ami> amis) {
+                         List<ImageReleased.Ami> amis, String sourcePipelineArn) {
 
     public BuiltImage {
         amis = amis == null ? List.of() : List.copyOf(amis);
+    }
+
+    public BuiltImage(String arn, String name, String version, String status, String reason, List<ImageReleased.Ami> amis) {
+        this(arn, name, version, status, reason, amis, null);
     }
 
     /** The account that built the image (from its ARN), or null. */

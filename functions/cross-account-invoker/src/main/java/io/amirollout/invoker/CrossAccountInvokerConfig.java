@@ -1,6 +1,7 @@
 package io.amirollout.invoker;
 
 import io.amirollout.shared.Env;
+import io.amirollout.shared.state.StateTables;
 
 import java.time.Duration;
 import java.util.List;
@@ -22,21 +23,31 @@ import java.util.regex.Pattern;
  * @param timeSafetyMargin      {@code TIME_SAFETY_MARGIN_SECONDS}: stop starting targets when less time than this remains
  * @param notificationTopicArn  {@code NOTIFICATION_TOPIC_ARN}: where notices go (null = log only)
  * @param dryRun                {@code DRY_RUN}: list the targets, assume and invoke nothing
+ * @param sourcePipelineArns    {@code SOURCE_PIPELINE_ARNS}: only images built by these pipelines are fanned out
+ * @param stateTableName        {@code STATE_TABLE_NAME}: the infra stack's state table (the fan-out record)
+ * @param maxAttempts           {@code MAX_ATTEMPTS}: attempts per target before it is FAILED (retryable failures)
+ * @param maxContinuations      {@code MAX_CONTINUATIONS}: self-invocations per round before the rest is given up
+ * @param includeInfraAccount   {@code INCLUDE_INFRA_ACCOUNT}: the image's own account is a target too (single-account setups)
  */
 public record CrossAccountInvokerConfig(String targetRoleName, String targetFunctionName, String externalId,
                                         List<String> targetAccounts, List<String> organizationalUnits,
                                         List<String> allowAccounts, List<String> denyAccounts,
                                         List<String> targetRegions, int maxConcurrency, Duration assumeRoleDuration,
-                                        Duration timeSafetyMargin, String notificationTopicArn, boolean dryRun) {
+                                        Duration timeSafetyMargin, String notificationTopicArn, boolean dryRun,
+                                        List<String> sourcePipelineArns, String stateTableName, int maxAttempts,
+                                        int maxContinuations, boolean includeInfraAccount) {
 
     /**
-     * Chosen from {@code FanOutBenchmark} (figures in the README): throughput grows linearly with
-     * concurrency (16: 101 accounts/s, 32: 200, 64: 396 at 50 ms per call), and 32 does 10,000
-     * accounts in about 50 s. At real AWS latencies (AssumeRole ~150 ms, Invoke ~80 ms per region,
-     * slow outliers and retries included) 32 still finishes 10,000 accounts in a few minutes, with
-     * twice the headroom of 16, while keeping STS at a few hundred AssumeRole calls a second at most.
+     * Chosen from {@code FanOutBenchmark} (figures in the README), run with the deployed settings: 10,000
+     * accounts × 3 regions at 50 ms per AWS call (listing and state-table writes included) take 168 s at 64,
+     * 308 s at 32 and 559 s at 16 of the 900 s timeout; 64 leaves over 5× margin in one invocation.
      */
-    public static final int DEFAULT_MAX_CONCURRENCY = 32;
+    public static final int DEFAULT_MAX_CONCURRENCY = 64;
+    /** Attempts per target: with {@link RetryPolicy}'s backoff (10 s doubling) the last one starts ~5 minutes after the first. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 6;
+    /** Continuations per round: each runs up to the function's timeout, so this bounds a round to a few hours. */
+    public static final int DEFAULT_MAX_CONTINUATIONS = 20;
+    static final Pattern PIPELINE_ARN = Pattern.compile("^arn:aws[^:]*:imagebuilder:[^:]+:[0-9]{12}:image-pipeline/[a-z0-9-_]+$");
     /** STS: a role session assumed with role-chained credentials (a Lambda's role) lasts at most one hour. */
     public static final int ROLE_CHAINING_MAX_SECONDS = 3600;
     /** STS: the shortest session. */
@@ -77,9 +88,19 @@ public record CrossAccountInvokerConfig(String targetRoleName, String targetFunc
         Duration margin = env.seconds("TIME_SAFETY_MARGIN_SECONDS", Duration.ofSeconds(30), 0, 600);
         String topic = env.snsTopicArn("NOTIFICATION_TOPIC_ARN");
         boolean dryRun = env.dryRun();
+        List<String> pipelines = env.list("SOURCE_PIPELINE_ARNS", v -> PIPELINE_ARN.matcher(v).matches(),
+                "image pipeline ARNs (arn:aws:imagebuilder:<region>:<account>:image-pipeline/<name>)");
+        if (pipelines.isEmpty()) {
+            env.problem("SOURCE_PIPELINE_ARNS is required: only images built by these pipelines are rolled out");
+        }
+        String table = env.required(StateTables.TABLE_NAME_VARIABLE, "the state table holding each release's fan-out record");
+        int attempts = env.integer("MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS, 1, 20);
+        int continuations = env.integer("MAX_CONTINUATIONS", DEFAULT_MAX_CONTINUATIONS, 0, 100);
+        boolean includeInfra = env.bool("INCLUDE_INFRA_ACCOUNT", false);
         env.check();
         return new CrossAccountInvokerConfig(role, function, externalId, List.copyOf(accounts), List.copyOf(ous),
-                List.copyOf(allow), List.copyOf(deny), List.copyOf(regions), concurrency, duration, margin, topic, dryRun);
+                List.copyOf(allow), List.copyOf(deny), List.copyOf(regions), concurrency, duration, margin, topic, dryRun,
+                List.copyOf(pipelines), table, attempts, continuations, includeInfra);
     }
 
     /** Keeps the external id out of logs and results. */
@@ -90,6 +111,8 @@ public record CrossAccountInvokerConfig(String targetRoleName, String targetFunc
                 + ", organizationalUnits=" + organizationalUnits + ", allowAccounts=" + allowAccounts
                 + ", denyAccounts=" + denyAccounts + ", targetRegions=" + targetRegions + ", maxConcurrency="
                 + maxConcurrency + ", assumeRoleDuration=" + assumeRoleDuration + ", timeSafetyMargin=" + timeSafetyMargin
-                + ", notificationTopicArn=" + notificationTopicArn + ", dryRun=" + dryRun + "]";
+                + ", notificationTopicArn=" + notificationTopicArn + ", dryRun=" + dryRun + ", sourcePipelineArns="
+                + sourcePipelineArns + ", stateTableName=" + stateTableName + ", maxAttempts=" + maxAttempts
+                + ", maxContinuations=" + maxContinuations + ", includeInfraAccount=" + includeInfraAccount + "]";
     }
 }

@@ -10,6 +10,11 @@ import io.amirollout.shared.Json;
 import io.amirollout.shared.Log;
 import io.amirollout.shared.SnapStartPriming;
 import io.amirollout.shared.SnsNotificationPublisher;
+import io.amirollout.shared.state.DynamoStateTable;
+import io.amirollout.shared.state.StateTables;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.organizations.OrganizationsClient;
@@ -21,15 +26,19 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Lambda entry point: image notice → instance-refresh invoked in every target account × region.
- * Answers {@code {"results": [...]}}, one result per image notice in the event. Fails the
- * invocation only when nothing could be attempted ({@link FanOutAbortedException}).
+ * Also takes a redrive and its own continuations ({@link Requests}). Answers {@code {"results": [...]}},
+ * one result per request or image notice. Fails the invocation only when nothing could be attempted
+ * ({@link FanOutAbortedException}) or the state table failed (transient: Lambda retries).
  */
 public final class CrossAccountInvokerHandler implements RequestStreamHandler {
 
     private final CrossAccountInvokerService service;
+    /** This function's own Lambda client (its own role): only for continuations, built on first use. */
+    private final Supplier<LambdaClient> ownLambda;
 
     /** Used by Lambda: configuration and clients once per container. */
     public CrossAccountInvokerHandler() {
@@ -37,21 +46,29 @@ public final class CrossAccountInvokerHandler implements RequestStreamHandler {
     }
 
     private CrossAccountInvokerHandler(CrossAccountInvokerConfig config) {
-        this(production(config));
+        this(production(config), LambdaClientFactory.ownCredentials());
         // SnapStart: a dry-run image event through offline clients warms the real paths before the snapshot
-        // (no AWS call: nothing is assumed, nothing invoked).
+        // (no AWS call: nothing is assumed, nothing invoked, nothing written).
         SnapStartPriming.register("cross-account-invoker", () -> SnapStartPriming.invoke(
                 new CrossAccountInvokerHandler(new CrossAccountInvokerService(config,
                         SnapStartPriming.offlineClient(OrganizationsClient.builder()),
                         SnapStartPriming.offlineClient(ImagebuilderClient.builder()), SnapStartPriming.offlineClient(StsClient.builder()),
                         LambdaClientFactory.sharedPerRegion(region -> SnapStartPriming.offlineClient(LambdaClient.builder())),
+                        region -> SnapStartPriming.offlineClient(Ec2Client.builder()),
+                        new DynamoStateTable(SnapStartPriming.offlineClient(DynamoDbClient.builder()), config.stateTableName()),
                         SnsNotificationPublisher.forTopic(SnapStartPriming.offlineClient(SnsClient.builder()), config.notificationTopicArn()),
-                        Clock.systemUTC())),
+                        Clock.systemUTC()), () -> SnapStartPriming.offlineClient(LambdaClient.builder())),
                 CrossAccountInvokerHandler.class.getResourceAsStream("/snapstart-priming-event.json")));
     }
 
+    /** A handler around a wired service; continuations use this function's own Lambda client, built on first use. */
     CrossAccountInvokerHandler(CrossAccountInvokerService service) {
+        this(service, LambdaClientFactory.ownCredentials());
+    }
+
+    CrossAccountInvokerHandler(CrossAccountInvokerService service, Supplier<LambdaClient> ownLambda) {
         this.service = service;
+        this.ownLambda = ownLambda;
     }
 
     private static CrossAccountInvokerService production(CrossAccountInvokerConfig config) {
@@ -60,6 +77,8 @@ public final class CrossAccountInvokerHandler implements RequestStreamHandler {
         return new CrossAccountInvokerService(config, AwsClients.build(OrganizationsClient.builder()),
                 AwsClients.build(ImagebuilderClient.builder()), AwsClients.build(StsClient.builder()),
                 LambdaClientFactory.sharedPerRegion(),
+                region -> AwsClients.build(Ec2Client.builder(), region, DefaultCredentialsProvider.builder().build()),
+                StateTables.dynamo(config.stateTableName()),
                 SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), config.notificationTopicArn()),
                 Clock.systemUTC());
     }
@@ -79,12 +98,18 @@ public final class CrossAccountInvokerHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) {
         Log.startInvocation(context.getAwsRequestId(), null);
+        CrossAccountInvokerService.Invocation invocation = new CrossAccountInvokerService.Invocation(
+                context::getRemainingTimeInMillis,
+                continuation -> Continuations.selfInvoke(ownLambda.get(), context.getInvokedFunctionArn()).schedule(continuation),
+                duration -> Thread.sleep(duration.toMillis()));
         List<InvokerResult> results;
         try {
             JsonNode event = Json.readTree(input);
-            List<ImageEvent> images = ImageEvents.read(event);
-            JsonNode dryRun = event.get("dryRun");
-            results = service.handle(images, dryRun != null && dryRun.asBoolean(false), context::getRemainingTimeInMillis);
+            results = switch (Requests.kind(event)) {
+                case REDRIVE -> List.of(service.redrive(Requests.redriveArn(event), Requests.dryRun(event), invocation));
+                case CONTINUATION -> List.of(service.resume(Requests.continuation(event), invocation));
+                case IMAGE_NOTICE -> service.handle(ImageEvents.read(event), Requests.dryRun(event), invocation);
+            };
         } catch (InvalidEventException e) {
             Log.warn("invalid event, nothing invoked: " + e.getMessage());
             results = List.of(InvokerResult.simple(InvokerResult.Status.INVALID_EVENT, e.getMessage(), null, null,

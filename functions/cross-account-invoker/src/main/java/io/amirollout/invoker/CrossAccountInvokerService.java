@@ -5,42 +5,65 @@ import io.amirollout.shared.Notification;
 import io.amirollout.shared.NotificationKind;
 import io.amirollout.shared.NotificationPublisher;
 import io.amirollout.shared.Severity;
+import io.amirollout.shared.state.ProcessedEvents;
+import io.amirollout.shared.state.StateTable;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * When a new image is AVAILABLE, invokes instance-refresh in every target account × region; when
- * its build FAILED, says so. One account's failure never stops the others; the summary names each.
+ * When a new image is AVAILABLE, makes sure it is ours (built by a configured pipeline, AMIs as GetImage
+ * reports them, shared with the targets), then drives the durable fan-out ({@link DurableFanOut}) to
+ * instance-refresh in every target account × region; when its build FAILED, says so. Also resumes a
+ * fan-out (continuation) and retries what was not invoked (redrive).
  */
 public final class CrossAccountInvokerService {
 
-    /** The FANOUT_COMPLETED notice lists at most this many failures (an SNS message is limited to 256 KB). */
-    static final int NOTICE_LIST_LIMIT = 50;
+    /** One FANOUT_COMPLETED per release round and one refusal per image, however often the notice comes. */
+    static final String COMPLETED_SCOPE = "fanout-completed";
+    static final String REFUSED_SCOPE = "fanout-refused";
+    static final Duration MARKER_LIFETIME = Duration.ofDays(30);
+
+    /** What one invocation brings: its remaining time and how to continue in a new one. */
+    public record Invocation(LongSupplier remainingMillis, Continuations continuations, DurableFanOut.Sleeper sleeper) {
+    }
 
     private final CrossAccountInvokerConfig config;
     private final TargetAccounts targets;
     private final ImageLookup lookup;
+    private final LaunchPermissions sharing;
     private final FanOut fanOut;
+    private final FanOutLedger ledger;
+    private final ProcessedEvents processed;
     private final NotificationPublisher publisher;
     private final Clock clock;
 
     public CrossAccountInvokerService(CrossAccountInvokerConfig config, OrganizationsClient organizations,
                                       ImagebuilderClient imagebuilder, StsClient sts, LambdaClientFactory lambdas,
-                                      NotificationPublisher publisher, Clock clock) {
+                                      Function<Region, Ec2Client> ec2, StateTable table, NotificationPublisher publisher,
+                                      Clock clock) {
         this.config = config;
         this.targets = new TargetAccounts(organizations, config);
         this.lookup = new ImageLookup(imagebuilder);
+        this.sharing = new LaunchPermissions(ec2);
         this.fanOut = new FanOut(sts, lambdas, config);
+        this.ledger = new FanOutLedger(table);
+        this.processed = new ProcessedEvents(table);
         this.publisher = publisher;
         this.clock = clock;
     }
@@ -49,47 +72,171 @@ public final class CrossAccountInvokerService {
         return config;
     }
 
-    public List<InvokerResult> handle(List<ImageEvent> events, boolean eventDryRun, LongSupplier remainingMillis) {
+    public List<InvokerResult> handle(List<ImageEvent> events, boolean eventDryRun, Invocation invocation) {
         List<InvokerResult> results = new ArrayList<>();
         for (ImageEvent event : events) {
-            results.add(handleOne(event, config.dryRun() || eventDryRun, remainingMillis));
+            results.add(handleOne(event, config.dryRun() || eventDryRun, invocation));
         }
         return results;
     }
 
-    private InvokerResult handleOne(ImageEvent event, boolean dryRun, LongSupplier remainingMillis) {
+    private InvokerResult handleOne(ImageEvent event, boolean dryRun, Invocation invocation) {
         if (event.skipReason() != null) {
             Log.info("skipped: " + event.skipReason());
             return InvokerResult.simple(InvokerResult.Status.SKIPPED, event.skipReason(), event.shape(), null, dryRun);
         }
-        BuiltImage image = event.image();
-        Log.correlationId(image.arn());
-        String status = image.status().toUpperCase(Locale.ROOT);
+        BuiltImage notified = event.image();
+        Log.correlationId(notified.arn());
+        String status = notified.status().toUpperCase(Locale.ROOT);
         if ("FAILED".equals(status)) {
-            return buildFailed(image, event.shape(), dryRun);
+            return buildFailed(notified, event.shape(), dryRun);
         }
         if (!"AVAILABLE".equals(status)) {
             String reason = "image state " + status + ": nothing to roll out until it is AVAILABLE";
-            Log.info("skipped: " + reason, "imageArn", image.arn());
+            Log.info("skipped: " + reason, "imageArn", notified.arn());
+            return InvokerResult.simple(InvokerResult.Status.SKIPPED, reason, event.shape(), notified, dryRun);
+        }
+        // GetImage always: the AMI ids, state and source pipeline come from Image Builder, not from the message.
+        BuiltImage image = getImage(notified);
+        if (!"AVAILABLE".equalsIgnoreCase(image.status())) {
+            String reason = "GetImage reports state " + image.status() + ", not AVAILABLE";
+            Log.warn("skipped: " + reason, "imageArn", image.arn());
             return InvokerResult.simple(InvokerResult.Status.SKIPPED, reason, event.shape(), image, dryRun);
         }
-        if (event.needsLookup()) {
-            image = getImage(image);
-            if (!"AVAILABLE".equalsIgnoreCase(image.status())) {
-                String reason = "GetImage reports state " + image.status() + ", not AVAILABLE";
-                Log.warn("skipped: " + reason, "imageArn", image.arn());
-                return InvokerResult.simple(InvokerResult.Status.SKIPPED, reason, event.shape(), image, dryRun);
+        if (!notified.amis().isEmpty() && !Set.copyOf(notified.amis()).equals(Set.copyOf(image.amis()))) {
+            Log.warn("the notice's AMIs differ from GetImage's; GetImage's are used", "notice", notified.amis(),
+                    "getImage", image.amis());
+        }
+        if (image.sourcePipelineArn() == null || !config.sourcePipelineArns().contains(image.sourcePipelineArn())) {
+            return refuse(image, event.shape(), dryRun, "the image was built by " + image.sourcePipelineArn()
+                    + ", not by a configured pipeline " + config.sourcePipelineArns(), Severity.WARNING);
+        }
+        return new ReleaseStart(this, image, event.shape(), dryRun, invocation).run();
+    }
+
+    /** {@code {"continuation": ...}}: carry on with a release's fan-out (after its backoff). */
+    public InvokerResult resume(Continuations.Continuation continuation, Invocation invocation) {
+        Log.correlationId(continuation.imageArn());
+        ReleaseHeader header = ledger.header(continuation.imageArn()).orElse(null);
+        if (header == null) {
+            return InvokerResult.simple(InvokerResult.Status.INVALID_EVENT, "no fan-out record for "
+                    + continuation.imageArn(), "continuation", null, false);
+        }
+        if (header.completed()) {
+            return InvokerResult.simple(InvokerResult.Status.DUPLICATE, "round " + header.round()
+                    + " of this fan-out already completed", "continuation", header.image(), false);
+        }
+        FanOut.Budget budget = budget(invocation);
+        var notBefore = continuation.notBeforeInstant();
+        if (notBefore != null && notBefore.isAfter(clock.instant())) {
+            Duration wait = Duration.between(clock.instant(), notBefore);
+            if (budget.canWait(wait)) {
+                try {
+                    invocation.sleeper().sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
-        return fanOut(image, event.shape(), dryRun, remainingMillis);
+        return new ReleaseStart(this, header.image(), "continuation", false, invocation).resume(header);
+    }
+
+    /** {@code {"redrive": "<arn>"}}: FAILED, NOT_ATTEMPTED and NOT_DEPLOYED targets back to PENDING, a new round. */
+    public InvokerResult redrive(String imageArn, boolean dryRun, Invocation invocation) {
+        Log.correlationId(imageArn);
+        ReleaseHeader header = ledger.header(imageArn).orElse(null);
+        if (header == null) {
+            Log.warn("redrive refused: no fan-out record for this image", "imageArn", imageArn);
+            return InvokerResult.simple(InvokerResult.Status.INVALID_EVENT, "no fan-out record for " + imageArn
+                    + " (was it ever fanned out by this stack?)", "redrive", null, dryRun);
+        }
+        List<TargetRecord> redo = ledger.targets(imageArn).stream()
+                .filter(t -> t.state() == TargetState.FAILED || t.state() == TargetState.NOT_ATTEMPTED
+                        || t.state() == TargetState.NOT_DEPLOYED).toList();
+        if (dryRun || config.dryRun()) {
+            List<TargetResult> plan = redo.stream().map(t -> new TargetResult(t.accountId(), t.region(), t.imageId(),
+                    TargetResult.Status.DRY_RUN, "would be retried (now " + t.state() + ")", t.errorCode(), t.attempts())).toList();
+            InvokerResult base = InvokerResult.simple(InvokerResult.Status.DRY_RUN, redo.size() + " targets would be retried",
+                    "redrive", header.image(), true);
+            return withDryRunTargets(base, plan);
+        }
+        ReleaseHeader next = header.nextRound(clock.instant());
+        if (!ledger.replaceHeader(next)) {
+            throw new IllegalStateException("the release record changed during the redrive; retrying");
+        }
+        for (TargetRecord t : redo) {
+            ledger.settle(t.redriven(clock.instant()));
+        }
+        Log.info("redrive: targets back to PENDING", "targets", redo.size(), "round", next.round());
+        return new ReleaseStart(this, header.image(), "redrive", false, invocation)
+                .resume(ledger.header(imageArn).orElse(next));
+    }
+
+    // ---- used by ReleaseStart ---------------------------------------------------------------------
+
+    FanOutLedger ledger() {
+        return ledger;
+    }
+
+    TargetAccounts targets() {
+        return targets;
+    }
+
+    LaunchPermissions sharing() {
+        return sharing;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    DurableFanOut durable(Invocation invocation) {
+        return new DurableFanOut(fanOut, ledger, invocation.continuations(), config, clock, invocation.sleeper());
+    }
+
+    FanOut.Budget budget(Invocation invocation) {
+        return new FanOut.Budget(invocation.remainingMillis(), config.timeSafetyMargin().toMillis());
+    }
+
+    /** Sends the round's FANOUT_COMPLETED once (a conditional marker), then marks the round completed. */
+    void complete(InvokerResult result, ReleaseHeader header, List<TargetRecord> records) {
+        FanOutSummary.logEveryMiss(records);
+        if (processed.claim(COMPLETED_SCOPE, header.image().arn() + "#" + header.round(), clock.instant(), MARKER_LIFETIME,
+                Map.of("round", String.valueOf(header.round())))) {
+            publisher.publish(FanOutSummary.notice(result, records, clock.instant()));
+        } else {
+            Log.info("FANOUT_COMPLETED was already sent for this round", "round", header.round());
+        }
+        ledger.header(header.image().arn()).ifPresent(h -> ledger.replaceHeader(h.completedNow(clock.instant())));
+    }
+
+    InvokerResult refuse(BuiltImage image, String shape, boolean dryRun, String reason, Severity severity) {
+        Log.error("refused, nothing invoked: " + reason, null, "imageArn", image.arn());
+        if (dryRun || processed.claim(REFUSED_SCOPE, image.arn(), clock.instant(), MARKER_LIFETIME, Map.of("reason", reason))) {
+            publisher.publish(notice(NotificationKind.FANOUT_FAILED, (dryRun ? "[dry run] " : "") + "Rollout refused for "
+                    + label(image), image).severity(severity).detail("reason", reason).build());
+        }
+        return InvokerResult.simple(InvokerResult.Status.REFUSED, reason, shape, image, dryRun);
+    }
+
+    FanOutAbortedException abort(BuiltImage image, String reason, Exception cause) {
+        Log.error("nothing could be attempted; failing the invocation so Lambda retries: " + reason, cause);
+        return new FanOutAbortedException(reason, cause);
+    }
+
+    void publish(Notification notification) {
+        publisher.publish(notification);
     }
 
     private BuiltImage getImage(BuiltImage image) {
         try {
             return lookup.get(image.arn());
         } catch (SdkException e) {
-            String reason = "GetImage " + image.arn() + " failed: " + FanOut.describe(e);
-            throw abort(image, reason, e);
+            if (e instanceof AwsServiceException service && service.statusCode() < 500 && !service.isThrottlingException()) {
+                // Not found / access denied: retrying will not help.
+                throw new FanOutAbortedException("GetImage " + image.arn() + " failed: " + FanOut.describe(e), e);
+            }
+            throw abort(image, "GetImage " + image.arn() + " failed: " + FanOut.describe(e), e);
         }
     }
 
@@ -101,116 +248,7 @@ public final class CrossAccountInvokerService {
         return InvokerResult.simple(InvokerResult.Status.IMAGE_BUILD_FAILED, reason, shape, image, dryRun);
     }
 
-    private InvokerResult fanOut(BuiltImage image, String shape, boolean dryRun, LongSupplier remainingMillis) {
-        List<String> imageRegions = image.regions();
-        Set<String> wanted = new HashSet<>(config.targetRegions());
-        List<String> regions = imageRegions.stream().filter(r -> wanted.isEmpty() || wanted.contains(r)).toList();
-        List<String> skippedRegions = imageRegions.stream().filter(r -> !regions.contains(r)).toList();
-        if (regions.isEmpty()) {
-            String reason = imageRegions.isEmpty() ? "the AVAILABLE image lists no AMIs"
-                    : "none of the image's regions " + imageRegions + " is in TARGET_REGIONS " + config.targetRegions();
-            Log.warn("nothing to roll out: " + reason, "imageArn", image.arn());
-            publisher.publish(notice(NotificationKind.FANOUT_COMPLETED, "Nothing rolled out for " + label(image), image)
-                    .severity(Severity.WARNING).detail("reason", reason).detail("dryRun", dryRun ? true : null).build());
-            return InvokerResult.simple(InvokerResult.Status.SKIPPED, reason, shape, image, dryRun);
-        }
-        AccountSelection selection;
-        try {
-            selection = targets.select();
-        } catch (SdkException e) {
-            throw abort(image, "the target accounts could not be listed: " + FanOut.describe(e), e);
-        }
-        List<TargetResult> results;
-        if (dryRun) {
-            results = new ArrayList<>();
-            for (String account : selection.accounts()) {
-                for (String region : regions) {
-                    var ami = image.amiFor(account, region);
-                    results.add(new TargetResult(account, region, ami.imageId(), TargetResult.Status.DRY_RUN,
-                            "dry run: nothing assumed or invoked", null));
-                }
-            }
-            Log.info("dry run: targets listed, nothing invoked", "targets", results.size());
-        } else {
-            Log.info("fanning out", "accounts", selection.accounts().size(), "regions", regions,
-                    "maxConcurrency", config.maxConcurrency());
-            results = fanOut.run(image, selection.accounts(), regions, remainingMillis);
-        }
-        InvokerResult result = summarise(image, shape, dryRun, selection, regions, skippedRegions, results);
-        Log.info("fan-out completed", "succeeded", result.succeeded(), "failed", result.failed(),
-                "skipped", result.skipped(), "notAttempted", result.notAttempted());
-        publisher.publish(completedNotice(image, result));
-        return result;
-    }
-
-    private FanOutAbortedException abort(BuiltImage image, String reason, Exception cause) {
-        Log.error("nothing could be attempted; failing the invocation so Lambda retries: " + reason, cause);
-        publisher.publish(notice(NotificationKind.FANOUT_COMPLETED, "Rollout could not start for " + label(image), image)
-                .severity(Severity.ERROR).detail("reason", reason).detail("willRetry", true).build());
-        return new FanOutAbortedException(reason, cause);
-    }
-
-    private static InvokerResult summarise(BuiltImage image, String shape, boolean dryRun, AccountSelection selection,
-                                           List<String> regions, List<String> skippedRegions, List<TargetResult> results) {
-        List<TargetResult> failures = only(results, TargetResult.Status.FAILED);
-        List<TargetResult> notAttempted = only(results, TargetResult.Status.NOT_ATTEMPTED);
-        return new InvokerResult(dryRun ? InvokerResult.Status.DRY_RUN : InvokerResult.Status.FANNED_OUT, null, shape,
-                image.arn(), image.name(), image.version(), image.status(), dryRun, selection.source(), regions,
-                skippedRegions, selection.accounts().size(), selection.accounts().size() * regions.size(),
-                only(results, TargetResult.Status.SUCCEEDED).size(), failures.size(),
-                selection.skipped().size() * regions.size(), notAttempted.size(), failures, selection.skipped(),
-                notAttempted, only(results, TargetResult.Status.DRY_RUN));
-    }
-
-    private static List<TargetResult> only(List<TargetResult> results, TargetResult.Status status) {
-        return results.stream().filter(r -> r.status() == status).toList();
-    }
-
-    private Notification completedNotice(BuiltImage image, InvokerResult r) {
-        Severity severity;
-        if (r.failed() == 0 && r.notAttempted() == 0) {
-            severity = r.targets() == 0 ? Severity.WARNING : Severity.SUCCESS;
-        } else {
-            severity = r.succeeded() == 0 ? Severity.ERROR : Severity.WARNING;
-        }
-        String title = (r.dryRun() ? "[dry run] Would invoke instance-refresh for " : "Rollout fan-out completed for ")
-                + label(image) + ": " + (r.dryRun() ? r.dryRunTargets().size() + " targets"
-                : r.succeeded() + "/" + r.targets() + " targets invoked");
-        return notice(NotificationKind.FANOUT_COMPLETED, title, image)
-                .severity(severity)
-                .detail("dryRun", r.dryRun() ? true : null)
-                .detail("accountSource", r.accountSource())
-                .detail("regions", r.regions())
-                .detail("skippedRegions", r.skippedRegions().isEmpty() ? null : r.skippedRegions())
-                .detail("accounts", r.accounts())
-                .detail("targets", r.targets())
-                .detail("succeeded", r.succeeded())
-                .detail("failed", r.failed())
-                .detail("skipped", r.skipped())
-                .detail("notAttempted", r.notAttempted())
-                .detail("failures", capped(r.failures().stream()
-                        .map(f -> f.accountId() + " " + f.region() + ": " + f.reason()).toList()))
-                .detail("notAttemptedTargets", capped(r.notAttemptedTargets().stream()
-                        .map(f -> f.accountId() + " " + f.region()).toList()))
-                .detail("skippedAccounts", capped(r.skippedAccounts().stream()
-                        .map(s -> s.accountId() + ": " + s.reason()).toList()))
-                .build();
-    }
-
-    /** At most {@link #NOTICE_LIST_LIMIT} entries, then "and N more"; null when empty. */
-    static List<String> capped(List<String> entries) {
-        if (entries.isEmpty()) {
-            return null;
-        }
-        if (entries.size() <= NOTICE_LIST_LIMIT) {
-            return entries;
-        }
-        List<String> head = new ArrayList<>(entries.subList(0, NOTICE_LIST_LIMIT));
-        head.add("and " + (entries.size() - NOTICE_LIST_LIMIT) + " more");
-        return head;
-    }
-
-    private Notification.Builder notice(NotificationKind kind, String title, BuiltImage image) {
+    Notification.Builder notice(NotificationKind kind, String title, BuiltImage image) {
         String[] arn = image.arn().split(":");
         return Notification.of(kind, title)
                 .time(clock.instant())
@@ -222,7 +260,19 @@ public final class CrossAccountInvokerService {
                 .detail("imageVersion", image.version());
     }
 
-    private static String label(BuiltImage image) {
+    static String label(BuiltImage image) {
         return image.name() + (image.version() == null ? "" : " " + image.version());
+    }
+
+    /** The image's regions, limited to TARGET_REGIONS. */
+    List<String> regions(BuiltImage image) {
+        Set<String> wanted = new HashSet<>(config.targetRegions());
+        return image.regions().stream().filter(r -> wanted.isEmpty() || wanted.contains(r)).toList();
+    }
+
+    static InvokerResult withDryRunTargets(InvokerResult r, List<TargetResult> plan) {
+        return new InvokerResult(r.status(), r.reason(), r.shape(), r.imageArn(), r.imageName(), r.imageVersion(),
+                r.imageStatus(), true, r.accountSource(), r.regions(), r.skippedRegions(), r.accounts(), plan.size(),
+                0, 0, r.skipped(), 0, 0, 0, r.round(), List.of(), r.skippedAccounts(), List.of(), InvokerResult.capped(plan));
     }
 }

@@ -17,9 +17,13 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,8 +35,9 @@ import java.util.function.LongSupplier;
 /**
  * The bounded parallel fan-out: for each account, AssumeRole once, then one asynchronous Invoke of
  * instance-refresh per region. At most {@code MAX_CONCURRENCY} accounts are worked on at once.
- * Before starting each target it checks the Lambda's remaining time; below the safety margin the
- * target is reported NOT_ATTEMPTED instead of started. Every failure stays with its own target.
+ * Before starting each account it checks the Lambda's remaining time; below the safety margin the
+ * account's targets stay PENDING for the next pass or continuation. Every failure stays with its own
+ * target, and every attempt is claimed and settled in the release's record ({@link FanOutLedger}).
  */
 final class FanOut {
 
@@ -41,6 +46,8 @@ final class FanOut {
     /** No single AWS call may hold a worker longer than this (the SDK's own retries included). */
     static final Duration MAX_CALL_TIME = Duration.ofSeconds(60);
     private static final int REASON_LIMIT = 300;
+    /** An attempt owns its target this long: longer than two calls at their longest, so no second runner overlaps it. */
+    static final Duration LEASE = Duration.ofMinutes(3);
 
     private final StsClient sts;
     private final LambdaClientFactory lambdas;
@@ -52,20 +59,28 @@ final class FanOut {
         this.config = config;
     }
 
-    List<TargetResult> run(BuiltImage image, List<String> accounts, List<String> regions, LongSupplier remainingMillis) {
-        if (accounts.isEmpty() || regions.isEmpty()) {
+    /**
+     * One pass over the targets that are due: per account (at most {@code MAX_CONCURRENCY} at once) claim
+     * its due targets in the ledger, AssumeRole once, then Invoke per region and settle each target's record
+     * through the retry policy. Targets not started before the budget ran out stay PENDING for the next
+     * pass or continuation. Returns the records as this pass left them (attempted ones only).
+     */
+    List<TargetRecord> run(BuiltImage image, List<TargetRecord> due, Budget budget, FanOutLedger ledger,
+                           RetryPolicy policy, Clock clock) {
+        Map<String, List<TargetRecord>> byAccount = new LinkedHashMap<>();
+        due.forEach(t -> byAccount.computeIfAbsent(t.accountId(), a -> new ArrayList<>()).add(t));
+        if (byAccount.isEmpty()) {
             return List.of();
         }
-        Budget budget = new Budget(remainingMillis, config.timeSafetyMargin().toMillis());
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(config.maxConcurrency(), accounts.size()), threads());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(config.maxConcurrency(), byAccount.size()), threads());
         try {
-            List<Future<List<TargetResult>>> futures = new ArrayList<>(accounts.size());
-            for (String account : accounts) {
-                futures.add(pool.submit(() -> runAccount(image, account, regions, budget)));
+            List<Future<List<TargetRecord>>> futures = new ArrayList<>(byAccount.size());
+            for (List<TargetRecord> targets : byAccount.values()) {
+                futures.add(pool.submit(() -> runAccount(image, targets, budget, ledger, policy, clock)));
             }
-            List<TargetResult> results = new ArrayList<>(accounts.size() * regions.size());
-            for (int i = 0; i < futures.size(); i++) {
-                results.addAll(await(futures.get(i), image, accounts.get(i), regions));
+            List<TargetRecord> results = new ArrayList<>(due.size());
+            for (Future<List<TargetRecord>> future : futures) {
+                results.addAll(await(future));
             }
             return results;
         } finally {
@@ -73,39 +88,58 @@ final class FanOut {
         }
     }
 
-    private static List<TargetResult> await(Future<List<TargetResult>> future, BuiltImage image, String account,
-                                            List<String> regions) {
+    private static List<TargetRecord> await(Future<List<TargetRecord>> future) {
         try {
             return future.get();
         } catch (ExecutionException e) {
-            // A bug in one account's work must not lose the others' results.
-            Log.error("unexpected error for one account", e.getCause(), "accountId", account);
-            return regions.stream().map(r -> failed(image, account, r, "unexpected error: " + e.getCause(), null)).toList();
+            // A bug or a state-table error in one account's work must not lose the others' results; its
+            // targets stay as the ledger has them (a lease expires, the next pass tries again).
+            Log.error("unexpected error for one account; its targets are retried after their lease", e.getCause());
+            return List.of();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return regions.stream().map(r -> new TargetResult(account, r, null, TargetResult.Status.NOT_ATTEMPTED,
-                    "interrupted", null)).toList();
+            return List.of();
         }
     }
 
-    private List<TargetResult> runAccount(BuiltImage image, String account, List<String> regions, Budget budget) {
+    private List<TargetRecord> runAccount(BuiltImage image, List<TargetRecord> targets, Budget budget,
+                                          FanOutLedger ledger, RetryPolicy policy, Clock clock) {
         if (budget.exhausted()) {
-            return regions.stream().map(r -> notAttempted(image, account, r)).toList();
+            return List.of();
         }
+        Instant now = clock.instant();
+        List<TargetRecord> claimed = new ArrayList<>(targets.size());
+        for (TargetRecord target : targets) {
+            ledger.claim(target, now, now.plus(LEASE)).ifPresent(claimed::add);
+        }
+        if (claimed.isEmpty()) {
+            return List.of(); // another invocation has them
+        }
+        String account = claimed.get(0).accountId();
         AwsCredentialsProvider credentials;
         try {
             credentials = assume(image, account, budget);
         } catch (SdkException e) {
-            String reason = "AssumeRole " + roleArn(image, account) + " failed: " + describe(e);
-            Log.warn("target failed", "accountId", account, "reason", reason);
-            return regions.stream().map(r -> failed(image, account, r, reason, errorCode(e))).toList();
+            RetryPolicy.Outcome outcome = RetryPolicy.classify(e, "AssumeRole " + roleArn(image, account), false);
+            return claimed.stream().map(t -> settle(ledger, policy.settle(t, outcome, clock.instant()))).toList();
         }
-        List<TargetResult> results = new ArrayList<>(regions.size());
-        for (String region : regions) {
-            results.add(budget.exhausted() ? notAttempted(image, account, region)
-                    : invoke(image, account, region, credentials, budget));
+        List<TargetRecord> results = new ArrayList<>(claimed.size());
+        for (TargetRecord target : claimed) {
+            results.add(settle(ledger, policy.settle(target, invoke(image, target, credentials, budget), clock.instant())));
         }
         return results;
+    }
+
+    private static TargetRecord settle(FanOutLedger ledger, TargetRecord settled) {
+        if (!ledger.settle(settled)) {
+            Log.warn("the target's record changed under its claim (a redrive?); outcome kept in the log only",
+                    "accountId", settled.accountId(), "region", settled.region(), "state", settled.state());
+        }
+        if (settled.state() != TargetState.INVOKED) {
+            Log.warn("target " + settled.state(), "accountId", settled.accountId(), "region", settled.region(),
+                    "attempts", settled.attempts(), "error", settled.error(), "nextAttemptAt", String.valueOf(settled.nextAttemptAt()));
+        }
+        return FanOutLedger.withRevision(settled, settled.revision() + 1);
     }
 
     private AwsCredentialsProvider assume(BuiltImage image, String account, Budget budget) {
@@ -121,15 +155,17 @@ final class FanOut {
         return StaticCredentialsProvider.create(AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()));
     }
 
-    private TargetResult invoke(BuiltImage image, String account, String region, AwsCredentialsProvider credentials,
-                                Budget budget) {
-        ImageReleased.Ami ami = image.amiFor(account, region);
+    private RetryPolicy.Outcome invoke(BuiltImage image, TargetRecord target, AwsCredentialsProvider credentials, Budget budget) {
+        ImageReleased.Ami ami = image.amiFor(target.accountId(), target.region());
+        if (ami == null) {
+            return new RetryPolicy.Outcome(RetryPolicy.Kind.FAILED, "the image has no AMI in " + target.region(), null);
+        }
         byte[] payload = Json.write(release(image).forRegion(ami)).getBytes(StandardCharsets.UTF_8);
         if (payload.length > ASYNC_PAYLOAD_LIMIT) {
-            return failed(image, account, region, "payload of " + payload.length
+            return new RetryPolicy.Outcome(RetryPolicy.Kind.FAILED, "payload of " + payload.length
                     + " bytes exceeds Lambda's 1 MB limit for asynchronous invocation", null);
         }
-        LambdaClient lambda = lambdas.client(Region.of(region), credentials);
+        LambdaClient lambda = lambdas.client(Region.of(target.region()), credentials);
         try {
             InvokeResponse response = lambda.invoke(r -> r
                     .functionName(config.targetFunctionName())
@@ -139,13 +175,12 @@ final class FanOut {
                     .overrideConfiguration(o -> o.credentialsProvider(credentials).apiCallTimeout(budget.callTimeout())));
             Integer status = response.statusCode();
             if (status == null || status != 202) {
-                return failed(image, account, region, "Invoke answered HTTP " + status + " instead of 202 Accepted", null);
+                return new RetryPolicy.Outcome(RetryPolicy.Kind.RETRY, "Invoke answered HTTP " + status
+                        + " instead of 202 Accepted", null);
             }
-            return new TargetResult(account, region, ami.imageId(), TargetResult.Status.SUCCEEDED, null, null);
+            return RetryPolicy.Outcome.INVOKED;
         } catch (SdkException e) {
-            String reason = "Invoke " + config.targetFunctionName() + " failed: " + describe(e);
-            Log.warn("target failed", "accountId", account, "region", region, "reason", reason);
-            return failed(image, account, region, reason, errorCode(e));
+            return RetryPolicy.classify(e, "Invoke " + config.targetFunctionName(), true);
         } finally {
             lambdas.release(lambda);
         }
@@ -169,18 +204,6 @@ final class FanOut {
         return clean.length() <= 64 ? clean : clean.substring(0, 64);
     }
 
-    private static TargetResult failed(BuiltImage image, String account, String region, String reason, String code) {
-        ImageReleased.Ami ami = image.amiFor(account, region);
-        return new TargetResult(account, region, ami == null ? null : ami.imageId(), TargetResult.Status.FAILED,
-                reason, code);
-    }
-
-    private static TargetResult notAttempted(BuiltImage image, String account, String region) {
-        ImageReleased.Ami ami = image.amiFor(account, region);
-        return new TargetResult(account, region, ami == null ? null : ami.imageId(), TargetResult.Status.NOT_ATTEMPTED,
-                "the invocation's time budget ran out before this target was started", null);
-    }
-
     /** "AccessDenied (403): message" — the service's words, shortened. */
     static String describe(SdkException e) {
         String text;
@@ -192,11 +215,6 @@ final class FanOut {
             text = "no answer: " + e.getMessage();
         }
         return text.length() <= REASON_LIMIT ? text : text.substring(0, REASON_LIMIT - 1) + "…";
-    }
-
-    private static String errorCode(SdkException e) {
-        return e instanceof AwsServiceException service && service.awsErrorDetails() != null
-                ? service.awsErrorDetails().errorCode() : null;
     }
 
     private static ThreadFactory threads() {
@@ -213,6 +231,11 @@ final class FanOut {
 
         boolean exhausted() {
             return remainingMillis.getAsLong() < marginMillis;
+        }
+
+        /** True when waiting this long still leaves the margin and time for a pass. */
+        boolean canWait(Duration wait) {
+            return remainingMillis.getAsLong() - wait.toMillis() > marginMillis * 2;
         }
 
         /** A call may use the time left above half the margin, and never more than a minute. */

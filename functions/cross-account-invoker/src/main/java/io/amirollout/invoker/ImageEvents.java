@@ -88,7 +88,7 @@ final class ImageEvents {
             version = Json.text(node, "version") + (Json.text(node, "buildVersion") != null ? "/" + Json.text(node, "buildVersion") : "");
         }
         return new BuiltImage(arn, name, version, status, Json.text(node.path("state"), "reason"),
-                amis(node.path("outputResources").path("amis")));
+                amis(node.path("outputResources").path("amis")), Json.text(node, "sourcePipelineArn"));
     }
 
     private static List<ImageReleased.Ami> amis(JsonNode amis) {

@@ -26,6 +26,6 @@ final class ImageLookup {
         String version = BuiltImage.versionFromArn(arn) != null ? BuiltImage.versionFromArn(arn) : image.version();
         return new BuiltImage(arn, image.name() != null ? image.name() : BuiltImage.nameFromArn(arn), version,
                 image.state() == null ? null : image.state().statusAsString(),
-                image.state() == null ? null : image.state().reason(), amis);
+                image.state() == null ? null : image.state().reason(), amis, image.sourcePipelineArn());
     }
 }

@@ -55,6 +55,25 @@ public interface LambdaClientFactory {
         };
     }
 
+    /** This function's own client in its own region, with its own role: for continuations only. Built once, on first use. */
+    static java.util.function.Supplier<LambdaClient> ownCredentials() {
+        return new java.util.function.Supplier<>() {
+            private volatile LambdaClient client;
+
+            @Override
+            public LambdaClient get() {
+                if (client == null) {
+                    synchronized (this) {
+                        if (client == null) {
+                            client = AwsClients.build(LambdaClient.builder());
+                        }
+                    }
+                }
+                return client;
+            }
+        };
+    }
+
     /** The shared clients' own credentials: never used, because every request brings its own. */
     AwsCredentialsProvider NO_OWN_CREDENTIALS = () -> {
         throw new IllegalStateException("a fan-out Invoke must carry the target account's assumed-role credentials");

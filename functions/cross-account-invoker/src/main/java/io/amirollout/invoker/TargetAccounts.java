@@ -35,8 +35,55 @@ final class TargetAccounts {
         this.config = config;
     }
 
-    /** Lists and filters the accounts; Organizations errors propagate (nothing can be attempted without them). */
     AccountSelection select() {
+        return select(null, () -> false);
+    }
+
+    /**
+     * Lists and filters the accounts; Organizations errors propagate (nothing can be attempted without them).
+     * Listing counts against the invocation's time budget: {@code outOfTime} is checked before every page
+     * (10,000 accounts are 500 pages), and a listing that cannot finish in time fails with
+     * {@link ListingTimedOut} instead of running into the Lambda timeout.
+     *
+     * @param infraAccount the image's own account: left out unless TARGET_ACCOUNTS / ALLOW_ACCOUNTS name it or
+     *                     INCLUDE_INFRA_ACCOUNT is set (its rollout stack, if any, is not a workload target)
+     */
+    AccountSelection select(String infraAccount, java.util.function.BooleanSupplier outOfTime) {
+        this.outOfTime = outOfTime;
+        AccountSelection selection = list();
+        if (infraAccount == null || config.includeInfraAccount() || config.targetAccounts().contains(infraAccount)
+                || config.allowAccounts().contains(infraAccount) || !selection.accounts().contains(infraAccount)) {
+            return selection;
+        }
+        List<SkippedAccount> skipped = new ArrayList<>(selection.skipped());
+        skipped.add(new SkippedAccount(infraAccount, "the infra account (a target only when TARGET_ACCOUNTS or "
+                + "ALLOW_ACCOUNTS names it, or INCLUDE_INFRA_ACCOUNT=true)"));
+        return new AccountSelection(selection.accounts().stream().filter(a -> !a.equals(infraAccount)).toList(), skipped,
+                selection.source());
+    }
+
+    /** The listing ran out of the invocation's time budget. */
+    static final class ListingTimedOut extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ListingTimedOut(int pages) {
+            super("the time budget ran out while listing the organization (" + pages + " pages read)");
+        }
+    }
+
+    private java.util.function.BooleanSupplier outOfTime = () -> false;
+    private int pages;
+
+    private <T> T page(T page) {
+        pages++;
+        if (outOfTime.getAsBoolean()) {
+            throw new ListingTimedOut(pages);
+        }
+        return page;
+    }
+
+    private AccountSelection list() {
+        pages = 0;
         Map<String, String> stateByAccount = new LinkedHashMap<>();
         String source;
         if (!config.targetAccounts().isEmpty()) {
@@ -47,7 +94,7 @@ final class TargetAccounts {
             listUnder(config.organizationalUnits(), stateByAccount);
             source = "ORGANIZATIONAL_UNITS " + String.join(",", config.organizationalUnits());
         } else {
-            organizations.listAccountsPaginator(r -> { }).stream().flatMap(page -> page.accounts().stream())
+            organizations.listAccountsPaginator(r -> { }).stream().map(this::page).flatMap(page -> page.accounts().stream())
                     .forEach(a -> stateByAccount.putIfAbsent(a.id(), state(a)));
             source = "organization";
         }
@@ -63,10 +110,10 @@ final class TargetAccounts {
             if (!seen.add(parent)) {
                 continue;
             }
-            organizations.listAccountsForParentPaginator(r -> r.parentId(parent)).stream()
+            organizations.listAccountsForParentPaginator(r -> r.parentId(parent)).stream().map(this::page)
                     .flatMap(page -> page.accounts().stream())
                     .forEach(a -> stateByAccount.putIfAbsent(a.id(), state(a)));
-            organizations.listOrganizationalUnitsForParentPaginator(r -> r.parentId(parent)).stream()
+            organizations.listOrganizationalUnitsForParentPaginator(r -> r.parentId(parent)).stream().map(this::page)
                     .flatMap(page -> page.organizationalUnits().stream()).map(OrganizationalUnit::id).forEach(queue::add);
         }
         Log.info("organizational units walked", "units", seen.size(), "accounts", stateByAccount.size());

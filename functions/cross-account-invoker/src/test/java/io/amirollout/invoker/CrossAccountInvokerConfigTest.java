@@ -17,6 +17,8 @@ class CrossAccountInvokerConfigTest {
         Map<String, String> env = new HashMap<>();
         env.put("TARGET_ROLE_NAME", "ami-rollout/ami-rollout-invoke");
         env.put("TARGET_FUNCTION_NAME", "ami-rollout-instance-refresh");
+        env.put("SOURCE_PIPELINE_ARNS", "arn:aws:imagebuilder:eu-west-1:111122223333:image-pipeline/golden-al2023");
+        env.put("STATE_TABLE_NAME", "ami-rollout-state");
         return env;
     }
 

@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.amirollout.shared.Env;
 import io.amirollout.shared.testing.FakeContext;
+import io.amirollout.shared.testing.InMemoryStateTable;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import io.amirollout.shared.testing.StreamInvocation;
 import io.amirollout.shared.testing.RecordingPublisher;
 import io.amirollout.shared.testing.TestFiles;
@@ -65,6 +67,7 @@ class CrossAccountInvokerHandlerTest {
         imagebuilder = mock(ImagebuilderClient.class);
         when(imagebuilder.getImage(any(Consumer.class))).thenReturn(GetImageResponse.builder().image(Image.builder()
                 .arn(IMAGE_ARN).name("golden-al2023").version("1.0.3/4").state(ImageState.builder().status("AVAILABLE").build())
+                .sourcePipelineArn(InvokerWorld.PIPELINE)
                 .outputResources(OutputResources.builder().amis(
                         Ami.builder().region("eu-west-1").image("ami-0a1b2c3d4e5f60718").accountId("111122223333").build(),
                         Ami.builder().region("us-east-1").image("ami-0f9e8d7c6b5a49382").accountId("111122223333").build())
@@ -73,11 +76,17 @@ class CrossAccountInvokerHandlerTest {
         sts = Fakes.sts(assumed, new HashMap<>());
         lambdas = new Fakes.Lambdas();
         publisher = new RecordingPublisher();
+        table = new InMemoryStateTable();
+        self = mock(LambdaClient.class);
         handler = new CrossAccountInvokerHandler(new CrossAccountInvokerService(CrossAccountInvokerConfig.from(Env.of(Map.of(
-                "TARGET_ROLE_NAME", "ami-rollout-invoke", "TARGET_FUNCTION_NAME", "ami-rollout-instance-refresh"))),
-                organizations, imagebuilder, sts, lambdas, publisher,
-                Clock.fixed(Instant.parse("2026-11-21T10:45:00Z"), ZoneOffset.UTC)));
+                "TARGET_ROLE_NAME", "ami-rollout-invoke", "TARGET_FUNCTION_NAME", "ami-rollout-instance-refresh",
+                "SOURCE_PIPELINE_ARNS", InvokerWorld.PIPELINE, "STATE_TABLE_NAME", "state"))),
+                organizations, imagebuilder, sts, lambdas, region -> ProtocolTest.sharedWithOrganization(), table, publisher,
+                Clock.fixed(Instant.parse("2026-11-21T10:45:00Z"), ZoneOffset.UTC)), () -> self);
     }
+
+    private InMemoryStateTable table;
+    private LambdaClient self;
 
     private JsonNode run(InputStream input) {
         JsonNode results = StreamInvocation.invoke(handler, input, new FakeContext("cross-account-invoker", 900_000)).get("results");
@@ -145,6 +154,27 @@ class CrossAccountInvokerHandlerTest {
         }
         verifyNoInteractions(sts);
         verify(organizations, never()).listAccounts(any(ListAccountsRequest.class));
+    }
+
+    @Test
+    void aRedriveRequestRetriesWhatWasNotInvoked() {
+        run(TestFiles.stream(EVENTS + "sns-image-available.json"));
+        JsonNode result = run(TestFiles.stream(EVENTS + "redrive.json"));
+        assertEquals("FANNED_OUT", result.get("status").asText(), result.toString());
+        assertEquals(1, result.get("round").asInt());
+        assertEquals(4, lambdas.calls.size(), "everything was invoked the first time: nothing to redo");
+        assertEquals(2, publisher.ofKind(io.amirollout.shared.NotificationKind.FANOUT_COMPLETED).size());
+    }
+
+    @Test
+    void aContinuationCarriesTheFanOutOnAndOurRequestsRefuseUnknownFields() {
+        JsonNode unknown = run(new ByteArrayInputStream("{\"redrive\":\"%s\",\"force\":true}".formatted(IMAGE_ARN)
+                .getBytes(StandardCharsets.UTF_8)));
+        assertEquals("INVALID_EVENT", unknown.get("status").asText());
+        assertTrue(unknown.get("reason").asText().contains("force"));
+        JsonNode noRecord = run(TestFiles.stream(EVENTS + "continuation.json"));
+        assertEquals("INVALID_EVENT", noRecord.get("status").asText(), "no fan-out record for that image yet");
+        verifyNoInteractions(sts);
     }
 
     @Test

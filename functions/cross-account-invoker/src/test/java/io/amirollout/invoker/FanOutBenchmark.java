@@ -4,10 +4,12 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.amirollout.shared.AwsClients;
 import io.amirollout.shared.Env;
-import io.amirollout.shared.ImageReleased;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import io.amirollout.shared.testing.InMemoryStateTable;
+import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
+import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 import java.io.IOException;
@@ -28,62 +30,69 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * Fan-out benchmark (not a test). Starts a local endpoint on 127.0.0.1 that answers STS AssumeRole
- * (query/XML) and Lambda Invoke (202) after a fixed delay, then runs the real fan-out (the real SDK
- * clients, built the production way through AwsClients, with the endpoint from {@code aws.endpointUrl})
- * for N static target accounts, and prints accounts/second and total time.
+ * Fan-out benchmark (not a test). Starts a local endpoint on 127.0.0.1 that answers, after a fixed delay
+ * per call, Organizations ListAccounts (20 accounts a page, like the real API's maximum), Image Builder
+ * GetImage, EC2 DescribeImageAttribute, STS AssumeRole and Lambda Invoke (202), and runs the real
+ * cross-account-invoker for one image notice — real SDK clients built the production way (AwsClients,
+ * endpoint from {@code aws.endpointUrl}), the organization listed page by page, the launch permissions
+ * checked, a record per target written to the state table (in memory, with the same delay per call as
+ * DynamoDB would add) — with the deployed settings: MAX_CONCURRENCY from the template's default and the
+ * function's Timeout as the time budget. It prints the time, the calls and whether a continuation was
+ * needed (continuations are run the same way, each with a fresh budget, until the release completes).
  *
  * <pre>
  * mvn -q -o -pl functions/cross-account-invoker test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=io.amirollout.invoker.FanOutBenchmark -Dexec.args="1000,10000 50 32 1"
+ *   -Dexec.mainClass=io.amirollout.invoker.FanOutBenchmark -Dexec.args="10000 50 64 3 900"
  * </pre>
- * Arguments (all optional): account counts (comma list, default 1000,10000), delay per call in ms
- * (default 50), concurrency (comma list, default the configured default), regions per account
- * (default 1), and {@code per-target} to build a new Lambda client per target instead of sharing
- * one per region (the comparison behind {@link LambdaClientFactory}). Every loop is bounded; the program stops by itself.
+ * Arguments (all optional): account counts (comma list, default 10000), delay per AWS call in ms (default
+ * 50), concurrencies (comma list, default the configured default), regions per account (default 3), the
+ * function timeout in seconds (default 900, the template's). Every loop is bounded; it stops by itself.
  */
 public final class FanOutBenchmark {
 
     private static final String IMAGE_ARN = "arn:aws:imagebuilder:eu-west-1:111122223333:image/golden-al2023/1.0.3/4";
+    private static final String PIPELINE = "arn:aws:imagebuilder:eu-west-1:111122223333:image-pipeline/golden-al2023";
     private static final List<String> REGIONS = List.of("eu-west-1", "us-east-1", "eu-central-1", "ap-southeast-2");
+    private static final int PAGE = 20;
+    private static volatile int organizationSize;
 
     private FanOutBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        List<Integer> counts = ints(args.length > 0 ? args[0] : "1000,10000");
+        List<Integer> counts = ints(args.length > 0 ? args[0] : "10000");
         long delayMillis = args.length > 1 ? Long.parseLong(args[1]) : 50;
         List<Integer> concurrencies = ints(args.length > 2 ? args[2] : String.valueOf(CrossAccountInvokerConfig.DEFAULT_MAX_CONCURRENCY));
-        int regions = Math.min(REGIONS.size(), args.length > 3 ? Integer.parseInt(args[3]) : 1);
-        boolean perTarget = args.length > 4 && "per-target".equals(args[4]);
-        LambdaClientFactory lambdas = perTarget ? LambdaClientFactory.newPerTarget() : LambdaClientFactory.sharedPerRegion();
-        int maxConcurrency = concurrencies.stream().mapToInt(Integer::intValue).max().orElse(32);
+        int regions = Math.min(REGIONS.size(), args.length > 3 ? Integer.parseInt(args[3]) : 3);
+        long timeoutSeconds = args.length > 4 ? Long.parseLong(args[4]) : 900;
+        int maxConcurrency = concurrencies.stream().mapToInt(Integer::intValue).max().orElse(64);
 
         CrossAccountInvokerHandler.keepConnectionsAlive(maxConcurrency);
         AtomicLong calls = new AtomicLong();
         ExecutorService serverThreads = Executors.newFixedThreadPool(Math.max(16, maxConcurrency * 2));
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
         server.setExecutor(serverThreads);
-        server.createContext("/", exchange -> answer(exchange, delayMillis, calls));
+        server.createContext("/", exchange -> answer(exchange, delayMillis, calls, regions));
         server.start();
         String endpoint = "http://127.0.0.1:" + server.getAddress().getPort();
         // The SDK's own endpoint override setting: every client built without one goes to the local endpoint.
         System.setProperty("aws.endpointUrl", endpoint);
-        System.out.printf("local endpoint %s, %d ms per call, %d region(s) per account, Lambda clients %s, %d cores%n",
-                endpoint, delayMillis, regions, perTarget ? "new per target" : "shared per region",
+        System.setProperty("aws.accessKeyId", "AKIDBENCH");
+        System.setProperty("aws.secretAccessKey", "bench-secret");
+        System.out.printf("local endpoint %s, %d ms per AWS call (state table included), %d region(s) per account, "
+                + "function timeout %d s, %d cores%n", endpoint, delayMillis, regions, timeoutSeconds,
                 Runtime.getRuntime().availableProcessors());
-
-        StsClient sts = AwsClients.build(StsClient.builder(), Region.EU_WEST_1,
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "bench-secret")));
-        BuiltImage image = new BuiltImage(IMAGE_ARN, "golden-al2023", "1.0.3/4", "AVAILABLE", null,
-                REGIONS.subList(0, regions).stream().map(r -> new ImageReleased.Ami(r, "ami-0a1b2c3d4e5f60718",
-                        "golden-al2023 2026-11-21T10-31-05.112Z", "111122223333")).toList());
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "bench-secret"));
+        StsClient sts = AwsClients.build(StsClient.builder(), Region.EU_WEST_1, credentials);
+        OrganizationsClient organizations = AwsClients.build(OrganizationsClient.builder(), Region.US_EAST_1, credentials);
+        ImagebuilderClient imagebuilder = AwsClients.build(ImagebuilderClient.builder(), Region.EU_WEST_1, credentials);
+        BuiltImage image = new BuiltImage(IMAGE_ARN, "golden-al2023", "1.0.3/4", "AVAILABLE", null, List.of(), PIPELINE);
         try {
             // Warm-up: class loading and JIT, so the first measured run is not charged for them.
-            run(sts, lambdas, image, 200, maxConcurrency, calls, delayMillis, false);
+            run(organizations, imagebuilder, sts, image, 200, maxConcurrency, calls, delayMillis, timeoutSeconds, credentials, false);
             for (int concurrency : concurrencies) {
                 for (int n : counts) {
-                    run(sts, lambdas, image, n, concurrency, calls, delayMillis, true);
+                    run(organizations, imagebuilder, sts, image, n, concurrency, calls, delayMillis, timeoutSeconds, credentials, true);
                 }
             }
         } finally {
@@ -94,55 +103,163 @@ public final class FanOutBenchmark {
         }
     }
 
-    private static void run(StsClient sts, LambdaClientFactory lambdas, BuiltImage image, int accounts, int concurrency, AtomicLong calls,
-                            long delayMillis, boolean print) {
+    private static void run(OrganizationsClient organizations, ImagebuilderClient imagebuilder, StsClient sts, BuiltImage image,
+                            int accounts, int concurrency, AtomicLong calls, long delayMillis, long timeoutSeconds,
+                            software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials, boolean print) {
+        organizationSize = accounts;
         Map<String, String> env = new HashMap<>();
         env.put("TARGET_ROLE_NAME", "ami-rollout-invoke");
         env.put("TARGET_FUNCTION_NAME", "ami-rollout-instance-refresh");
-        env.put("TARGET_ACCOUNTS", IntStream.range(0, accounts).mapToObj(i -> String.format("%012d", 100_000_000_000L + i))
-                .collect(Collectors.joining(",")));
         env.put("MAX_CONCURRENCY", String.valueOf(concurrency));
+        env.put("SOURCE_PIPELINE_ARNS", PIPELINE);
+        env.put("STATE_TABLE_NAME", "bench");
         CrossAccountInvokerConfig config = CrossAccountInvokerConfig.from(Env.of(env));
-        // Organizations and Image Builder are not called with a static account list and an image that has its AMIs.
-        CrossAccountInvokerService service = new CrossAccountInvokerService(config, null, null, sts,
-                lambdas, n -> { }, java.time.Clock.systemUTC());
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+        SlowStateTable table = new SlowStateTable(new InMemoryStateTable(), delayMillis);
+        CrossAccountInvokerService service = new CrossAccountInvokerService(config, organizations, imagebuilder, sts,
+                LambdaClientFactory.sharedPerRegion(),
+                region -> AwsClients.build(software.amazon.awssdk.services.ec2.Ec2Client.builder(), region, credentials),
+                table, n -> { }, java.time.Clock.systemUTC());
+        List<Continuations.Continuation> continuations = new java.util.concurrent.CopyOnWriteArrayList<>();
         long callsBefore = calls.get();
+        long tableBefore = table.calls.get();
         long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
-        InvokerResult result = service.handle(List.of(new ImageEvent(image, false, null, "benchmark")), false,
-                () -> TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())).get(0);
+        long[] deadline = {start + TimeUnit.SECONDS.toNanos(timeoutSeconds)};
+        CrossAccountInvokerService.Invocation invocation = new CrossAccountInvokerService.Invocation(
+                () -> TimeUnit.NANOSECONDS.toMillis(deadline[0] - System.nanoTime()), continuations::add,
+                d -> Thread.sleep(d.toMillis()));
+        InvokerResult result = service.handle(List.of(new ImageEvent(image, false, null, "benchmark")), false, invocation).get(0);
+        double firstSeconds = (System.nanoTime() - start) / 1e9;
+        int invocations = 1;
+        while (!continuations.isEmpty() && invocations < 50) {
+            Continuations.Continuation next = continuations.remove(0);
+            deadline[0] = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            result = service.resume(next, invocation);
+            invocations++;
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
-        // CPU of the whole process (the local endpoint included): a figure the machine's other load does not skew.
         double cpuMillisPerAccount = (processCpuNanos() - cpuBefore) / 1e6 / accounts;
         if (print) {
-            System.out.printf("accounts=%d concurrency=%d targets=%d succeeded=%d failed=%d notAttempted=%d "
-                            + "calls=%d total=%.2fs accounts/s=%.0f cpu/account=%.1fms (ideal at this delay %.2fs)%n",
-                    accounts, concurrency, result.targets(), result.succeeded(), result.failed(), result.notAttempted(),
-                    calls.get() - callsBefore, seconds, accounts / seconds, cpuMillisPerAccount,
-                    accounts * (1.0 + image.regions().size()) * 0.001 * delayMillis / concurrency);
+            System.out.printf("accounts=%d regions=%d concurrency=%d targets=%d invoked=%d failed=%d notAttempted=%d "
+                            + "status=%s invocations=%d first-invocation=%.1fs total=%.1fs (timeout %ds: %.0f%% used) "
+                            + "aws-calls=%d (state table %d) targets/s=%.0f cpu/account=%.1fms%n",
+                    accounts, result.regions().size(), concurrency, result.targets(),
+                    result.succeeded(), result.failed(), result.notAttempted(), result.status(), invocations, firstSeconds,
+                    seconds, timeoutSeconds, 100 * firstSeconds / timeoutSeconds,
+                    calls.get() - callsBefore + table.calls.get() - tableBefore, table.calls.get() - tableBefore,
+                    result.targets() / seconds, cpuMillisPerAccount);
         }
     }
 
-    private static void answer(HttpExchange exchange, long delayMillis, AtomicLong calls) throws IOException {
+    /** The in-memory table with DynamoDB's latency: every call waits the same delay as the other AWS calls. */
+    static final class SlowStateTable implements io.amirollout.shared.state.StateTable {
+        private final io.amirollout.shared.state.StateTable table;
+        private final long delayMillis;
+        final AtomicLong calls = new AtomicLong();
+
+        SlowStateTable(io.amirollout.shared.state.StateTable table, long delayMillis) {
+            this.table = table;
+            this.delayMillis = delayMillis;
+        }
+
+        private void call() {
+            calls.incrementAndGet();
+            sleep(delayMillis);
+        }
+
+        @Override
+        public java.util.Optional<io.amirollout.shared.state.StateItem> get(String pk, String sk) {
+            call();
+            return table.get(pk, sk);
+        }
+
+        @Override
+        public List<io.amirollout.shared.state.StateItem> query(String pk, String skPrefix) {
+            List<io.amirollout.shared.state.StateItem> items = table.query(pk, skPrefix);
+            // DynamoDB returns at most 1 MB a page: about 4,000 of these records; one delay per page.
+            for (int page = 0; page <= items.size() / 4_000; page++) {
+                call();
+            }
+            return items;
+        }
+
+        @Override
+        public boolean putIfAbsent(io.amirollout.shared.state.StateItem item) {
+            call();
+            return table.putIfAbsent(item);
+        }
+
+        @Override
+        public boolean replace(io.amirollout.shared.state.StateItem item) {
+            call();
+            return table.replace(item);
+        }
+
+        @Override
+        public void put(io.amirollout.shared.state.StateItem item) {
+            call();
+            table.put(item);
+        }
+
+        @Override
+        public void delete(String pk, String sk) {
+            call();
+            table.delete(pk, sk);
+        }
+    }
+
+    private static void answer(HttpExchange exchange, long delayMillis, AtomicLong calls, int regions) throws IOException {
         try (InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
             String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             calls.incrementAndGet();
             sleep(delayMillis);
-            if (exchange.getRequestURI().getPath().endsWith("/invocations")) {
+            String path = exchange.getRequestURI().getPath();
+            if (path.endsWith("/invocations")) {
                 exchange.getResponseHeaders().add("x-amzn-RequestId", "5c1e0a2b-7d3f-4e8a-9b6c-1d2e3f4a5b6c");
                 exchange.sendResponseHeaders(202, -1);
                 return;
             }
             if (body.contains("Action=AssumeRole")) {
-                byte[] xml = ASSUME_ROLE.getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "text/xml");
-                exchange.sendResponseHeaders(200, xml.length);
-                out.write(xml);
+                write(exchange, out, "text/xml", ASSUME_ROLE);
+                return;
+            }
+            if (body.contains("Action=DescribeImageAttribute")) {
+                write(exchange, out, "text/xml", """
+                        <DescribeImageAttributeResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+                          <requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId><imageId>ami-0a1b2c3d4e5f60718</imageId>
+                          <launchPermission><item><organizationArn>arn:aws:organizations::111122223333:organization/o-a1b2c3d4e5</organizationArn></item></launchPermission>
+                        </DescribeImageAttributeResponse>""");
+                return;
+            }
+            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            if (target != null && target.endsWith("ListAccounts")) {
+                var token = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(body).path("NextToken");
+                int from = token.isMissingNode() ? 0 : Integer.parseInt(token.asText());
+                int to = Math.min(organizationSize, from + PAGE);
+                String accounts = IntStream.range(from, to).mapToObj(i -> "{\"Id\":\"" + String.format("%012d", 100_000_000_000L + i)
+                        + "\",\"State\":\"ACTIVE\",\"Status\":\"ACTIVE\"}").collect(Collectors.joining(","));
+                write(exchange, out, "application/x-amz-json-1.1", "{\"Accounts\":[" + accounts + "]"
+                        + (to < organizationSize ? ",\"NextToken\":\"" + to + "\"" : "") + "}");
+                return;
+            }
+            if (path.endsWith("/GetImage")) {
+                String amis = REGIONS.subList(0, regions).stream().map(r -> "{\"region\":\"" + r
+                        + "\",\"image\":\"ami-0a1b2c3d4e5f60718\",\"name\":\"golden-al2023\",\"accountId\":\"111122223333\"}")
+                        .collect(Collectors.joining(","));
+                write(exchange, out, "application/json", "{\"image\":{\"arn\":\"" + IMAGE_ARN + "\",\"name\":\"golden-al2023\","
+                        + "\"version\":\"1.0.3/4\",\"state\":{\"status\":\"AVAILABLE\"},\"sourcePipelineArn\":\"" + PIPELINE
+                        + "\",\"outputResources\":{\"amis\":[" + amis + "]}}}");
                 return;
             }
             exchange.sendResponseHeaders(404, -1);
         }
+    }
+
+    private static void write(HttpExchange exchange, OutputStream out, String type, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", type);
+        exchange.sendResponseHeaders(200, bytes.length);
+        out.write(bytes);
     }
 
     private static long processCpuNanos() {

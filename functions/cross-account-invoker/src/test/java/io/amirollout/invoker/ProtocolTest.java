@@ -62,6 +62,7 @@ class ProtocolTest {
         imagebuilder = AwsClients.build(ImagebuilderClient.builder().endpointOverride(endpoint), Region.EU_WEST_1, credentials);
         sts = AwsClients.build(StsClient.builder().endpointOverride(endpoint), Region.EU_WEST_1, credentials);
         publisher = new RecordingPublisher();
+        stubGetImage(); // every image notice is confirmed with GetImage
     }
 
     @AfterEach
@@ -74,7 +75,9 @@ class ProtocolTest {
 
     private CrossAccountInvokerService service(Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(Map.of("TARGET_ROLE_NAME", "ami-rollout-invoke",
-                "TARGET_FUNCTION_NAME", "ami-rollout-instance-refresh", "EXTERNAL_ID", "ext-2026"));
+                "TARGET_FUNCTION_NAME", "ami-rollout-instance-refresh", "EXTERNAL_ID", "ext-2026",
+                "SOURCE_PIPELINE_ARNS", "arn:aws:imagebuilder:eu-west-1:111122223333:image-pipeline/golden-al2023",
+                "STATE_TABLE_NAME", "state"));
         env.putAll(extra);
         URI endpoint = local.uri();
         // As in production: one client per region whose own credentials refuse to sign; each Invoke
@@ -82,11 +85,40 @@ class ProtocolTest {
         LambdaClientFactory lambdas = LambdaClientFactory.sharedPerRegion(region -> AwsClients.build(
                 LambdaClient.builder().endpointOverride(endpoint), region, LambdaClientFactory.NO_OWN_CREDENTIALS));
         return new CrossAccountInvokerService(CrossAccountInvokerConfig.from(Env.of(env)), organizations, imagebuilder,
-                sts, lambdas, publisher, Clock.fixed(Instant.parse("2026-11-21T10:45:00Z"), ZoneOffset.UTC));
+                sts, lambdas, region -> sharedWithOrganization(),
+                new io.amirollout.shared.testing.InMemoryStateTable(), publisher,
+                Clock.fixed(Instant.parse("2026-11-21T10:45:00Z"), ZoneOffset.UTC));
+    }
+
+    static software.amazon.awssdk.services.ec2.Ec2Client sharedWithOrganization() {
+        return new software.amazon.awssdk.services.ec2.Ec2Client() {
+            @Override
+            public software.amazon.awssdk.services.ec2.model.DescribeImageAttributeResponse describeImageAttribute(
+                    software.amazon.awssdk.services.ec2.model.DescribeImageAttributeRequest request) {
+                return software.amazon.awssdk.services.ec2.model.DescribeImageAttributeResponse.builder()
+                        .launchPermissions(software.amazon.awssdk.services.ec2.model.LaunchPermission.builder()
+                                .organizationArn("arn:aws:organizations::111122223333:organization/o-a1b2c3d4e5").build()).build();
+            }
+
+            @Override
+            public String serviceName() {
+                return "ec2";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    static CrossAccountInvokerService.Invocation plentyOfTime() {
+        return new CrossAccountInvokerService.Invocation(() -> 600_000, c -> {
+            throw new AssertionError("no continuation expected: " + c);
+        }, d -> { });
     }
 
     private InvokerResult run(CrossAccountInvokerService service, String file) {
-        return service.handle(ImageEvents.read(Json.readTree(TestFiles.read(EVENTS + file))), false, () -> 600_000).get(0);
+        return service.handle(ImageEvents.read(Json.readTree(TestFiles.read(EVENTS + file))), false, plentyOfTime()).get(0);
     }
 
     // ---- wire-format answers -------------------------------------------------------------------
@@ -167,6 +199,7 @@ class ProtocolTest {
                           "outputResources":{"amis":[
                             {"region":"eu-west-1","image":"ami-0a1b2c3d4e5f60718","name":"golden-al2023 2026-11-21T10-31-05.112Z","accountId":"111122223333"},
                             {"region":"us-east-1","image":"ami-0f9e8d7c6b5a49382","name":"golden-al2023 2026-11-21T10-31-05.112Z","accountId":"111122223333"}]},
+                          "sourcePipelineArn":"arn:aws:imagebuilder:eu-west-1:111122223333:image-pipeline/golden-al2023",
                           "buildType":"USER_INITIATED","tags":{}}}""".formatted(IMAGE_ARN))));
     }
 
@@ -174,7 +207,6 @@ class ProtocolTest {
 
     @Test
     void wholeFanOutAcrossPagesAccountsAndErrors() {
-        stubGetImage();
         stubListAccountsPage(null, "page-2", account("444455556666", "ACTIVE"), account("555566667777", "ACTIVE"));
         stubListAccountsPage("page-2", "page-3");                              // empty page, token still set
         stubListAccountsPage("page-3", null, account("666677778888", "ACTIVE"), account("777788889999", "SUSPENDED"));
@@ -192,13 +224,10 @@ class ProtocolTest {
         assertEquals(List.of("eu-west-1", "us-east-1"), r.regions());
         assertEquals(3, r.accounts(), "the empty middle page did not end the listing");
         assertEquals(3, r.succeeded());
-        assertEquals(3, r.failed());
+        assertEquals(2, r.failed(), "AccessDenied on AssumeRole: both regions of that account");
+        assertEquals(1, r.notDeployed(), "404 ResourceNotFoundException: instance-refresh is not deployed there");
         assertEquals(2, r.skipped());
         assertEquals(List.of(new SkippedAccount("777788889999", "account state SUSPENDED")), r.skippedAccounts());
-        TargetResult missing = r.failures().stream().filter(f -> f.accountId().equals("666677778888")).findFirst().orElseThrow();
-        assertEquals("eu-west-1", missing.region());
-        assertEquals("ResourceNotFoundException", missing.errorCode());
-        assertTrue(missing.reason().contains("Function not found"), missing.reason());
         assertTrue(r.failures().stream().filter(f -> f.accountId().equals("555566667777"))
                 .allMatch(f -> "AccessDenied".equals(f.errorCode()) && f.reason().contains("not authorized")));
 
@@ -298,7 +327,7 @@ class ProtocolTest {
 
         InvokerResult r = service(Map.of("ORGANIZATIONAL_UNITS", "ou-ab12-aaaaaaaa", "DRY_RUN", "true"))
                 .handle(ImageEvents.read(Json.readTree(TestFiles.read(EVENTS + "sns-image-available.json"))), false,
-                        () -> 600_000).get(0);
+                        plentyOfTime()).get(0);
 
         assertEquals(InvokerResult.Status.DRY_RUN, r.status());
         assertEquals(List.of("444455556666"), r.dryRunTargets().stream().map(TargetResult::accountId).distinct().toList());

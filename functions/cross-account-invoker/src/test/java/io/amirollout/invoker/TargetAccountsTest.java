@@ -30,7 +30,8 @@ class TargetAccountsTest {
 
     static CrossAccountInvokerConfig config(Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(Map.of("TARGET_ROLE_NAME", "ami-rollout-invoke",
-                "TARGET_FUNCTION_NAME", "ami-rollout-instance-refresh"));
+                "TARGET_FUNCTION_NAME", "ami-rollout-instance-refresh", "STATE_TABLE_NAME", "state",
+                "SOURCE_PIPELINE_ARNS", "arn:aws:imagebuilder:eu-west-1:111122223333:image-pipeline/golden-al2023"));
         env.putAll(extra);
         return CrossAccountInvokerConfig.from(Env.of(env));
     }

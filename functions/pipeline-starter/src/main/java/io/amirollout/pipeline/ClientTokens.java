@@ -27,7 +27,13 @@ final class ClientTokens {
         return nameBasedUuid(pipelineArn + "\n" + object.bucket() + "\n" + object.key() + "\n" + identity(object));
     }
 
-    /** Which fact tells this upload apart from another upload of the same key. */
+    /**
+     * Which fact tells this upload apart from another upload of the same key: the version id, else the
+     * sequencer and ETag, else the S3 request id, else the event's own id (the same on a redelivery). An
+     * event with none of these cannot be told apart from a re-upload of the same key, so it gets a fresh
+     * random identity: a duplicate delivery of it may then start a second build (logged), but a re-upload
+     * is never mistaken for a duplicate and silently ignored by Image Builder.
+     */
     static String identity(PayloadObject object) {
         if (object.versionId() != null && !"null".equals(object.versionId())) {
             return "version:" + object.versionId();
@@ -38,7 +44,10 @@ final class ClientTokens {
         if (object.requestId() != null) {
             return "request:" + object.requestId();
         }
-        return "key-only";
+        if (object.eventId() != null) {
+            return "event:" + object.eventId();
+        }
+        return "unidentified:" + UUID.randomUUID();
     }
 
     static String nameBasedUuid(String name) {

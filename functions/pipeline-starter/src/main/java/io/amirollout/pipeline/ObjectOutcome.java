@@ -22,7 +22,9 @@ public record ObjectOutcome(String bucket, String key, String versionId, Status 
         /** Not a payload for this pipeline (other bucket, key, event, or an empty object). */
         SKIPPED,
         /** The start failed; reason says why. */
-        FAILED
+        FAILED,
+        /** This record of the event could not be read (the other records were handled). */
+        INVALID
     }
 
     static ObjectOutcome skipped(String bucket, String key, String versionId, String reason) {

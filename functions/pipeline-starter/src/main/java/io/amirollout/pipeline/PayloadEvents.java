@@ -36,7 +36,8 @@ final class PayloadEvents {
 
     static List<Candidate> read(JsonNode event) {
         if (EventBridgeEvent.looksLike(event)) {
-            return List.of(fromEventBridge(EventBridgeEvent.from(event)));
+            EventBridgeEvent envelope = EventBridgeEvent.from(event);
+            return List.of(fromEventBridge(envelope, envelope.id()));
         }
         JsonNode records = event.get("Records");
         if (records != null && records.isArray()) {
@@ -51,7 +52,7 @@ final class PayloadEvents {
                 + "'AWS API Call via CloudTrail' event, or an S3 notification with Records[].s3");
     }
 
-    private static Candidate fromEventBridge(EventBridgeEvent event) {
+    private static Candidate fromEventBridge(EventBridgeEvent event, String eventId) {
         JsonNode detail = event.detail();
         if (!"aws.s3".equals(event.source())) {
             return Candidate.skip("event from " + event.source() + " ('" + event.detailType() + "'), not from aws.s3", null, null);
@@ -59,25 +60,25 @@ final class PayloadEvents {
         if ("Object Created".equals(event.detailType())) {
             String bucket = Json.text(detail.path("bucket"), "name");
             JsonNode object = detail.path("object");
-            String key = Json.text(object, "key");
+            String key = rawText(object, "key");
             if (bucket == null || key == null) {
                 throw new InvalidEventException("the 'Object Created' event has no detail.bucket.name or detail.object.key");
             }
             return Candidate.of(new PayloadObject(EVENTBRIDGE, bucket, key, Json.text(object, "version-id"),
                     unquote(Json.text(object, "etag")), Json.text(object, "sequencer"),
-                    Json.text(detail, "request-id"), size(object.get("size"))));
+                    Json.text(detail, "request-id"), size(object.get("size")), eventId));
         }
         if ("AWS API Call via CloudTrail".equals(event.detailType())) {
-            return fromCloudTrail(detail);
+            return fromCloudTrail(detail, eventId);
         }
         return Candidate.skip("S3 event '" + event.detailType() + "' does not create an object", null, null);
     }
 
-    private static Candidate fromCloudTrail(JsonNode detail) {
+    private static Candidate fromCloudTrail(JsonNode detail, String eventId) {
         String eventName = Json.text(detail, "eventName");
         JsonNode request = detail.path("requestParameters");
         String bucket = Json.text(request, "bucketName");
-        String key = Json.text(request, "key");
+        String key = rawText(request, "key");
         if (!OBJECT_WRITES.contains(eventName)) {
             return Candidate.skip("CloudTrail event " + eventName + " does not write an object", bucket, key);
         }
@@ -94,40 +95,74 @@ final class PayloadEvents {
         JsonNode additional = detail.path("additionalEventData");
         return Candidate.of(new PayloadObject(CLOUDTRAIL, bucket, key, Json.text(response, "x-amz-version-id"),
                 unquote(Json.text(response, "ETag")), null, Json.text(detail, "requestID"),
-                size(additional.get("bytesTransferredIn"))));
+                size(additional.get("bytesTransferredIn")), eventId));
     }
 
+    /**
+     * Each record on its own: a malformed record becomes an {@link Candidate#invalid invalid} candidate
+     * (reported, nothing started for it) and never stops the valid records of the same notification.
+     */
     private static List<Candidate> fromNotification(JsonNode records) {
         if (records.isEmpty()) {
             throw new InvalidEventException("the S3 notification has an empty Records[]");
         }
         List<Candidate> candidates = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
-            JsonNode record = records.get(i);
-            JsonNode s3 = record.get("s3");
-            if (s3 == null || !s3.isObject()) {
-                throw new InvalidEventException("Records[" + i + "] has no 's3' object (not an S3 notification)");
+            try {
+                candidates.add(fromRecord(records.get(i), i));
+            } catch (InvalidEventException e) {
+                candidates.add(Candidate.invalid("Records[" + i + "]: " + e.getMessage()));
             }
-            String bucket = Json.text(s3.path("bucket"), "name");
-            JsonNode object = s3.path("object");
-            String rawKey = Json.text(object, "key");
-            if (bucket == null || rawKey == null) {
-                throw new InvalidEventException("Records[" + i + "].s3 has no bucket.name or object.key");
-            }
-            String key = decodeKey(rawKey);
-            String eventName = Json.text(record, "eventName");
-            if (eventName == null || !eventName.startsWith("ObjectCreated:")) {
-                candidates.add(Candidate.skip("S3 event " + eventName + " does not create an object", bucket, key));
-                continue;
-            }
-            candidates.add(Candidate.of(new PayloadObject(S3_NOTIFICATION, bucket, key, Json.text(object, "versionId"),
-                    unquote(Json.text(object, "eTag")), Json.text(object, "sequencer"),
-                    Json.text(record.path("responseElements"), "x-amz-request-id"), size(object.get("size")))));
+        }
+        if (candidates.stream().allMatch(Candidate::invalid)) {
+            // Not one readable record: the event as a whole is not an S3 notification.
+            throw new InvalidEventException(candidates.get(0).skipReason());
         }
         return candidates;
     }
 
-    /** Classic notifications URL-encode keys like a form value: {@code +} is a space, {@code %2B} a plus. */
+    private static Candidate fromRecord(JsonNode record, int i) {
+        JsonNode s3 = record == null ? null : record.get("s3");
+        if (s3 == null || !s3.isObject()) {
+            throw new InvalidEventException("no 's3' object (not an S3 notification record)");
+        }
+        String bucket = Json.text(s3.path("bucket"), "name");
+        JsonNode object = s3.path("object");
+        String rawKey = rawText(object, "key");
+        if (bucket == null || rawKey == null) {
+            throw new InvalidEventException("no s3.bucket.name or s3.object.key");
+        }
+        String key = decodeKey(rawKey);
+        String eventName = Json.text(record, "eventName");
+        if (eventName == null || !eventName.startsWith("ObjectCreated:")) {
+            return Candidate.skip("S3 event " + eventName + " does not create an object", bucket, key);
+        }
+        JsonNode response = record.path("responseElements");
+        return Candidate.of(new PayloadObject(S3_NOTIFICATION, bucket, key, Json.text(object, "versionId"),
+                unquote(Json.text(object, "eTag")), Json.text(object, "sequencer"),
+                Json.text(response, "x-amz-request-id"), size(object.get("size")),
+                // No event id in this shape; the record's x-amz-id-2 tells one write from another.
+                Json.text(response, "x-amz-id-2")));
+    }
+
+    /**
+     * A key exactly as the event carries it: spaces at either end are part of an S3 key, so nothing is
+     * trimmed (unlike {@link Json#text}). Null when absent or empty.
+     */
+    static String rawText(JsonNode node, String field) {
+        JsonNode value = node == null ? null : node.get(field);
+        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+            return null;
+        }
+        return value.asText();
+    }
+
+    /**
+     * Classic notifications URL-encode keys like a form value: {@code +} is a space, {@code %2B} a plus.
+     * (S3 event message structure: "The s3 key provides information about the bucket and object involved
+     * in the event. The object key name value is URL encoded. For example, 'red flower.jpg' becomes
+     * 'red+flower.jpg'.")
+     */
     static String decodeKey(String key) {
         try {
             return URLDecoder.decode(key, StandardCharsets.UTF_8);

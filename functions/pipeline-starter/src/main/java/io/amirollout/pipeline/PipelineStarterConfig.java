@@ -1,6 +1,7 @@
 package io.amirollout.pipeline;
 
 import io.amirollout.shared.Env;
+import io.amirollout.shared.state.StateTables;
 
 import java.util.regex.Pattern;
 
@@ -13,9 +14,11 @@ import java.util.regex.Pattern;
  * @param payloadSuffix        {@code PAYLOAD_SUFFIX}: key suffix an object must have ({@code .sh}; {@code *} = any)
  * @param notificationTopicArn {@code NOTIFICATION_TOPIC_ARN}: where notices go (null = log only)
  * @param dryRun               {@code DRY_RUN}: decide and report, start nothing
+ * @param stateTableName       {@code STATE_TABLE_NAME}: the infra stack's state table (notice markers)
  */
 public record PipelineStarterConfig(String pipelineArn, String payloadBucket, String payloadPrefix,
-                                    String payloadSuffix, String notificationTopicArn, boolean dryRun) {
+                                    String payloadSuffix, String notificationTopicArn, boolean dryRun,
+                                    String stateTableName) {
 
     /** The pattern from the StartImagePipelineExecution API reference (imagePipelineArn). */
     static final Pattern PIPELINE_ARN = Pattern.compile(
@@ -34,12 +37,21 @@ public record PipelineStarterConfig(String pipelineArn, String payloadBucket, St
         String prefix = env.string("PAYLOAD_PREFIX", "");
         String suffix = env.string("PAYLOAD_SUFFIX", ".sh");
         String topic = env.snsTopicArn("NOTIFICATION_TOPIC_ARN");
+        if (prefix.contains("'") || suffix.contains("'")) {
+            // The build's component quotes both in shell: keep them the same plain strings there and here.
+            env.problem("PAYLOAD_PREFIX and PAYLOAD_SUFFIX must not contain a single quote");
+        }
         boolean dryRun = env.dryRun();
+        String table = env.required(StateTables.TABLE_NAME_VARIABLE, "the state table (one notice per upload)");
         env.check();
-        return new PipelineStarterConfig(pipelineArn, bucket, prefix, suffix, topic, dryRun);
+        return new PipelineStarterConfig(pipelineArn, bucket, prefix, suffix, topic, dryRun, table);
     }
 
-    /** True when the key passes the configured prefix and suffix filters. */
+    /**
+     * True when the key passes the configured prefix and suffix filters. {@code *} is the one wildcard,
+     * and only as the whole suffix: any other {@code *} is a literal character of the suffix. The build's
+     * component (component/run-payload.sh) applies exactly this rule to the same PayloadSuffix value.
+     */
     boolean keyMatches(String key) {
         return key.startsWith(payloadPrefix) && (ANY_SUFFIX.equals(payloadSuffix) || key.endsWith(payloadSuffix));
     }

@@ -10,6 +10,10 @@ import io.amirollout.shared.Json;
 import io.amirollout.shared.Log;
 import io.amirollout.shared.SnapStartPriming;
 import io.amirollout.shared.SnsNotificationPublisher;
+import io.amirollout.shared.state.DynamoStateTable;
+import io.amirollout.shared.state.ProcessedEvents;
+import io.amirollout.shared.state.StateTables;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -38,6 +42,8 @@ public final class PipelineStarterHandler implements RequestStreamHandler {
                 new PipelineStarterHandler(new PipelineStarterService(config,
                         SnapStartPriming.offlineClient(ImagebuilderClient.builder()),
                         SnsNotificationPublisher.forTopic(SnapStartPriming.offlineClient(SnsClient.builder()), config.notificationTopicArn()),
+                        new ProcessedEvents(new DynamoStateTable(SnapStartPriming.offlineClient(DynamoDbClient.builder()),
+                                config.stateTableName())),
                         Clock.systemUTC())),
                 PipelineStarterHandler.class.getResourceAsStream("/snapstart-priming-event.json")));
     }
@@ -49,6 +55,7 @@ public final class PipelineStarterHandler implements RequestStreamHandler {
     private static PipelineStarterService production(PipelineStarterConfig config) {
         return new PipelineStarterService(config, AwsClients.build(ImagebuilderClient.builder()),
                 SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), config.notificationTopicArn()),
+                new ProcessedEvents(StateTables.dynamo(config.stateTableName())),
                 Clock.systemUTC());
     }
 
@@ -71,8 +78,9 @@ public final class PipelineStarterHandler implements RequestStreamHandler {
         }
         if (result.retryable()) {
             // Throwing makes Lambda retry the asynchronous event; the same client tokens make that safe.
-            throw new IllegalStateException("a transient failure stopped a pipeline start (" + result.failed()
-                    + " failed); failing the invocation so Lambda retries: " + Json.write(result.outcomes()));
+            // Every outcome is in the log line, so the records that did start are reported too.
+            throw new IllegalStateException("a transient failure (throttling, pipeline in use, service error) stopped a "
+                    + "pipeline start; failing the invocation so Lambda retries: " + Json.write(result.outcomes()));
         }
         Json.write(output, result);
     }

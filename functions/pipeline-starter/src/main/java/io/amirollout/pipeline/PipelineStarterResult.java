@@ -10,7 +10,7 @@ import java.util.List;
  *                  fails the invocation so Lambda's retry tries again with the same client tokens
  */
 public record PipelineStarterResult(String pipelineArn, boolean dryRun, int started, int alreadyStarted,
-                                    int skipped, int failed, List<ObjectOutcome> outcomes, String error,
+                                    int skipped, int failed, int invalid, List<ObjectOutcome> outcomes, String error,
                                     boolean retryable) {
 
     static PipelineStarterResult of(String pipelineArn, boolean dryRun, List<ObjectOutcome> outcomes, boolean retryable) {
@@ -19,11 +19,12 @@ public record PipelineStarterResult(String pipelineArn, boolean dryRun, int star
                 count(outcomes, ObjectOutcome.Status.ALREADY_STARTED),
                 count(outcomes, ObjectOutcome.Status.SKIPPED),
                 count(outcomes, ObjectOutcome.Status.FAILED),
+                count(outcomes, ObjectOutcome.Status.INVALID),
                 List.copyOf(outcomes), null, retryable);
     }
 
     static PipelineStarterResult invalid(String pipelineArn, boolean dryRun, String error) {
-        return new PipelineStarterResult(pipelineArn, dryRun, 0, 0, 0, 0, List.of(), error, false);
+        return new PipelineStarterResult(pipelineArn, dryRun, 0, 0, 0, 0, 0, List.of(), error, false);
     }
 
     private static int count(List<ObjectOutcome> outcomes, ObjectOutcome.Status status) {

@@ -10,7 +10,10 @@ import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.imagebuilder.model.IdempotentParameterMismatchException;
 import software.amazon.awssdk.services.imagebuilder.model.StartImagePipelineExecutionResponse;
 
+import io.amirollout.shared.state.ProcessedEvents;
+
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,22 +27,24 @@ import java.util.Map;
  */
 public final class PipelineStarterService {
 
-    static final String TAG_BUCKET = "ami-rollout:payload-bucket";
-    static final String TAG_KEY = "ami-rollout:payload-key";
-    static final String TAG_VERSION = "ami-rollout:payload-version";
-    /** Image Builder tag values: at most 256 characters. */
-    static final int TAG_VALUE_LIMIT = 256;
+    /** ProcessedEvents scopes: one notice per client token, however often the event is delivered. */
+    static final String STARTED_SCOPE = "pipeline-started";
+    static final String FAILED_SCOPE = "pipeline-start-failed";
+    /** Image Builder remembers a client token for hours; the markers outlive every redelivery (SNS, EventBridge retry for up to 24 h). */
+    static final Duration MARKER_LIFETIME = Duration.ofDays(8);
 
     private final PipelineStarterConfig config;
     private final ImagebuilderClient imagebuilder;
     private final NotificationPublisher publisher;
+    private final ProcessedEvents processed;
     private final Clock clock;
 
     public PipelineStarterService(PipelineStarterConfig config, ImagebuilderClient imagebuilder,
-                                  NotificationPublisher publisher, Clock clock) {
+                                  NotificationPublisher publisher, ProcessedEvents processed, Clock clock) {
         this.config = config;
         this.imagebuilder = imagebuilder;
         this.publisher = publisher;
+        this.processed = processed;
         this.clock = clock;
     }
 
@@ -67,6 +72,11 @@ public final class PipelineStarterService {
     }
 
     private Attempt handleOne(Candidate candidate, boolean dryRun) {
+        if (candidate.invalid()) {
+            Log.warn("malformed record, nothing started for it: " + candidate.skipReason());
+            return Attempt.of(new ObjectOutcome(null, null, null, ObjectOutcome.Status.INVALID, candidate.skipReason(),
+                    null, null, null));
+        }
         if (candidate.object() == null) {
             Log.info("skipped: " + candidate.skipReason(), "bucket", candidate.bucket(), "key", candidate.key());
             return Attempt.of(ObjectOutcome.skipped(candidate.bucket(), candidate.key(), null, candidate.skipReason()));
@@ -87,6 +97,10 @@ public final class PipelineStarterService {
             return Attempt.of(ObjectOutcome.skipped(object.bucket(), object.key(), object.versionId(), reason));
         }
         String token = ClientTokens.forObject(config.pipelineArn(), object);
+        String unbindable = PayloadBinding.whyNotBindable(object);
+        if (unbindable != null) {
+            return refused(object, token, dryRun, new Failure(unbindable, null, false));
+        }
         if (dryRun) {
             Log.info("dry run: would start the image pipeline", "bucket", object.bucket(), "key", object.key(),
                     "clientToken", token);
@@ -117,15 +131,20 @@ public final class PipelineStarterService {
             StartImagePipelineExecutionResponse response = imagebuilder.startImagePipelineExecution(r -> r
                     .imagePipelineArn(config.pipelineArn())
                     .clientToken(token)
-                    .tags(tags(object)));
+                    .tags(PayloadBinding.tags(object)));
             String imageArn = response.imageBuildVersionArn();
             Log.correlationId(imageArn);
             Log.info("image pipeline started", "imageBuildVersionArn", imageArn, "bucket", object.bucket(),
-                    "key", object.key(), "clientToken", token);
-            publisher.publish(notice(NotificationKind.PIPELINE_STARTED, "Image pipeline started for s3://"
-                    + object.bucket() + "/" + object.key(), object, token, false)
-                    .correlationId(imageArn)
-                    .detail("imageBuildVersionArn", imageArn).build());
+                    "key", object.key(), "versionId", object.versionId(), "clientToken", token);
+            // Image Builder answers a redelivery with the same build; only the first delivery tells people.
+            if (firstTime(STARTED_SCOPE, token, imageArn)) {
+                publisher.publish(notice(NotificationKind.PIPELINE_STARTED, "Image pipeline started for s3://"
+                        + object.bucket() + "/" + object.key(), object, token, false)
+                        .correlationId(imageArn)
+                        .detail("imageBuildVersionArn", imageArn).build());
+            } else {
+                Log.info("duplicate delivery: PIPELINE_STARTED was already sent for this upload", "clientToken", token);
+            }
             return Attempt.of(new ObjectOutcome(object.bucket(), object.key(), object.versionId(),
                     ObjectOutcome.Status.STARTED, null, null, token, imageArn));
         } catch (IdempotentParameterMismatchException e) {
@@ -138,34 +157,45 @@ public final class PipelineStarterService {
                     awsErrorCode(e), token, null));
         } catch (SdkException e) {
             Failure failure = Failure.of(e);
+            if (failure.retryable()) {
+                // No notice: the invocation fails and Lambda retries with the same token; a notice per
+                // attempt would cry wolf. A final failure lands in the async failure queue.
+                Log.warn("image pipeline not started yet, will retry: " + failure.reason(), "bucket", object.bucket(),
+                        "key", object.key(), "errorCode", failure.errorCode());
+                return new Attempt(new ObjectOutcome(object.bucket(), object.key(), object.versionId(),
+                        ObjectOutcome.Status.FAILED, failure.reason(), failure.errorCode(), token, null), true);
+            }
             Log.error("image pipeline could not be started: " + failure.reason(), e, "bucket", object.bucket(),
-                    "key", object.key(), "errorCode", failure.errorCode(), "retryable", failure.retryable());
-            publisher.publish(notice(NotificationKind.PIPELINE_START_FAILED, "Image pipeline could not start for s3://"
-                    + object.bucket() + "/" + object.key(), object, token, false)
+                    "key", object.key(), "errorCode", failure.errorCode());
+            return refused(object, token, false, failure);
+        }
+    }
+
+    /** A permanent refusal: FAILED, and one PIPELINE_START_FAILED notice per upload however often it is delivered. */
+    private Attempt refused(PayloadObject object, String token, boolean dryRun, Failure failure) {
+        if (dryRun || firstTime(FAILED_SCOPE, token, failure.reason())) {
+            publisher.publish(notice(NotificationKind.PIPELINE_START_FAILED, (dryRun ? "[dry run] " : "")
+                    + "Image pipeline could not start for s3://" + object.bucket() + "/" + object.key(), object, token, dryRun)
                     .detail("reason", failure.reason())
                     .detail("errorCode", failure.errorCode())
-                    .detail("willRetry", failure.retryable()).build());
-            return new Attempt(new ObjectOutcome(object.bucket(), object.key(), object.versionId(),
-                    ObjectOutcome.Status.FAILED, failure.reason(), failure.errorCode(), token, null), failure.retryable());
+                    .detail("willRetry", false).build());
+        } else {
+            Log.info("duplicate delivery: PIPELINE_START_FAILED was already sent for this upload", "clientToken", token);
         }
+        Log.warn("not started: " + failure.reason(), "bucket", object.bucket(), "key", object.key());
+        return Attempt.of(new ObjectOutcome(object.bucket(), object.key(), object.versionId(),
+                ObjectOutcome.Status.FAILED, failure.reason(), failure.errorCode(), token, null));
     }
 
-    /** The execution's tags record which object started it (values sanitised to Image Builder's tag rules). */
+    /** True for the first delivery that reaches this point for the token (a conditional write in the state table). */
+    private boolean firstTime(String scope, String token, String what) {
+        return processed.claim(scope, token, clock.instant(), MARKER_LIFETIME,
+                what == null ? Map.of() : Map.of("what", what));
+    }
+
+    /** The tags of the new image: the object it must build (see {@link PayloadBinding}). */
     static Map<String, String> tags(PayloadObject object) {
-        Map<String, String> tags = new LinkedHashMap<>();
-        tags.put(TAG_BUCKET, tagValue(object.bucket()));
-        tags.put(TAG_KEY, tagValue(object.key()));
-        String version = object.versionId() != null ? object.versionId() : object.etag();
-        if (version != null) {
-            tags.put(TAG_VERSION, tagValue(version));
-        }
-        return tags;
-    }
-
-    /** Tag values allow letters, digits, spaces and {@code _ . : / = + - @}; at most 256 characters. */
-    static String tagValue(String value) {
-        String cleaned = value.replaceAll("[^\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]", "_");
-        return cleaned.length() <= TAG_VALUE_LIMIT ? cleaned : cleaned.substring(0, TAG_VALUE_LIMIT);
+        return PayloadBinding.tags(object);
     }
 
     private Notification.Builder notice(NotificationKind kind, String title, PayloadObject object, String token,
@@ -206,7 +236,9 @@ public final class PipelineStarterService {
                 return new Failure("access denied: " + message, code, false);
             }
             if ("ResourceInUseException".equals(code) || status == 409) {
-                return new Failure("conflict, the pipeline is in use: " + message, code, false);
+                // API reference: "The resource that you are trying to operate on is currently in use.
+                // Review the message details and retry later." So Lambda retries the invocation.
+                return new Failure("the pipeline is in use, retry later: " + message, code, true);
             }
             if (service.isThrottlingException() || "CallRateLimitExceededException".equals(code) || status == 429) {
                 return new Failure("throttled after the SDK's retries: " + message, code, true);

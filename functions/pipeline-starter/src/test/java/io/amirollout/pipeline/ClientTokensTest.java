@@ -9,7 +9,7 @@ class ClientTokensTest {
     private static final String PIPELINE = "arn:aws:imagebuilder:eu-west-1:111122223333:image-pipeline/golden";
 
     private static PayloadObject object(String key, String version, String etag, String sequencer, String request) {
-        return new PayloadObject("test", "bucket", key, version, etag, sequencer, request, 10L);
+        return new PayloadObject("test", "bucket", key, version, etag, sequencer, request, 10L, null);
     }
 
     @Test
@@ -46,6 +46,15 @@ class ClientTokensTest {
         assertEquals("sequencer:s,etag:e", ClientTokens.identity(object("k", "null", "e", "s", "r")),
                 "S3 reports the version id 'null' for objects written before versioning");
         assertEquals("request:r", ClientTokens.identity(object("k", null, null, null, "r")));
-        assertEquals("key-only", ClientTokens.identity(object("k", null, null, null, null)));
+        assertEquals("event:ev1", ClientTokens.identity(
+                new PayloadObject("t", "bucket", "k", null, null, null, null, 1L, "ev1")));
+    }
+
+    @Test
+    void aReUploadWithNothingToTellItApartGetsANewTokenEveryTime() {
+        // Two uploads of the same key that carry no version, sequencer, ETag, request or event id: the same
+        // token would make Image Builder ignore the second one while we reported it STARTED.
+        assertNotEquals(ClientTokens.forObject(PIPELINE, object("k", null, null, null, null)),
+                ClientTokens.forObject(PIPELINE, object("k", null, null, null, null)));
     }
 }

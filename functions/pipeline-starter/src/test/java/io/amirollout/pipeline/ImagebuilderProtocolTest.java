@@ -37,8 +37,8 @@ class ImagebuilderProtocolTest {
         server = endpoint.server();
         client = endpoint.client(ImagebuilderClient.builder());
         publisher = new RecordingPublisher();
-        service = new PipelineStarterService(new PipelineStarterConfig(PIPELINE, "payloads", "", ".sh", null, false),
-                client, publisher, Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC));
+        service = new PipelineStarterService(new PipelineStarterConfig(PIPELINE, "payloads", "", ".sh", null, false, "t"),
+                client, publisher, new io.amirollout.shared.state.ProcessedEvents(new io.amirollout.shared.testing.InMemoryStateTable()), Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC));
     }
 
     @AfterEach
@@ -48,7 +48,7 @@ class ImagebuilderProtocolTest {
     }
 
     private static Candidate payload() {
-        return Candidate.of(new PayloadObject("test", "payloads", "golden al2023.sh", "v1", "e1", "s1", "r1", 10L));
+        return Candidate.of(new PayloadObject("test", "payloads", "golden al2023.sh", "v1", "e1", "s1", "r1", 10L, "ev1"));
     }
 
     private static String error(String message) {

@@ -21,7 +21,7 @@ class PayloadEventsTest {
                  "detail":{"bucket":{"name":"b1"},"object":{"key":"p/x.sh","size":12,"etag":"e1",
                  "version-id":"v1","sequencer":"s1"},"request-id":"r1","reason":"PutObject"}}""");
         PayloadObject o = c.get(0).object();
-        assertEquals(new PayloadObject(PayloadEvents.EVENTBRIDGE, "b1", "p/x.sh", "v1", "e1", "s1", "r1", 12L), o);
+        assertEquals(new PayloadObject(PayloadEvents.EVENTBRIDGE, "b1", "p/x.sh", "v1", "e1", "s1", "r1", 12L, o.eventId()), o);
     }
 
     @Test
@@ -96,6 +96,29 @@ class PayloadEventsTest {
         assertEquals("Happy Face.sh", c.get(1).object().key());
         assertNull(c.get(2).object());
         assertTrue(c.get(2).skipReason().contains("ObjectRemoved:Delete"));
+    }
+
+    @Test
+    void oneMalformedRecordDoesNotStopTheValidOnes() {
+        List<Candidate> c = read("""
+                {"Records":[
+                 {"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b1"},"object":{"key":"bad%zz.sh"}}},
+                 {"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b1"},
+                  "object":{"key":"p/ta b.sh+","size":5,"eTag":"e1","versionId":"v1","sequencer":"s1"}}}]}""");
+        assertEquals(2, c.size());
+        assertTrue(c.get(0).invalid());
+        assertTrue(c.get(0).skipReason().startsWith("Records[0]: "), c.get(0).skipReason());
+        assertEquals("p/ta b.sh ", c.get(1).object().key(), "a trailing space is part of the key: never trimmed");
+    }
+
+    @Test
+    void eventBridgeKeysAreUsedExactlyWithoutTrimming() {
+        Candidate c = read("""
+                {"version":"0","id":"ev-1","detail-type":"Object Created","source":"aws.s3","account":"1","time":"t",
+                 "region":"eu-west-1","resources":[],"detail":{"bucket":{"name":"b1"},
+                 "object":{"key":" p/x.sh ","etag":"e","version-id":"v"}}}""").get(0);
+        assertEquals(" p/x.sh ", c.object().key());
+        assertEquals("ev-1", c.object().eventId());
     }
 
     @Test

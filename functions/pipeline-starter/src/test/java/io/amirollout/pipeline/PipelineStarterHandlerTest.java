@@ -4,7 +4,9 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.amirollout.shared.state.ProcessedEvents;
 import io.amirollout.shared.testing.FakeContext;
+import io.amirollout.shared.testing.InMemoryStateTable;
 import io.amirollout.shared.testing.StreamInvocation;
 import io.amirollout.shared.testing.RecordingPublisher;
 import io.amirollout.shared.testing.TestFiles;
@@ -54,8 +56,8 @@ class PipelineStarterHandlerTest {
 
     private PipelineStarterHandler handler(boolean dryRun) {
         return new PipelineStarterHandler(new PipelineStarterService(
-                new PipelineStarterConfig(PIPELINE, BUCKET, "payloads/", ".sh", null, dryRun), imagebuilder, publisher,
-                Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC)));
+                new PipelineStarterConfig(PIPELINE, BUCKET, "payloads/", ".sh", null, dryRun, "t"), imagebuilder, publisher,
+                new ProcessedEvents(new InMemoryStateTable()), Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC)));
     }
 
     private JsonNode run(InputStream input) {

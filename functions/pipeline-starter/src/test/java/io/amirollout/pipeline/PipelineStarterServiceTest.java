@@ -2,7 +2,9 @@ package io.amirollout.pipeline;
 
 import io.amirollout.shared.Notification;
 import io.amirollout.shared.NotificationKind;
+import io.amirollout.shared.state.ProcessedEvents;
 import io.amirollout.shared.testing.IamActions;
+import io.amirollout.shared.testing.InMemoryStateTable;
 import io.amirollout.shared.testing.RecordingPublisher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,20 +45,22 @@ class PipelineStarterServiceTest {
 
     private ImagebuilderClient imagebuilder;
     private RecordingPublisher publisher;
+    private InMemoryStateTable table;
 
     @BeforeEach
     void setUp() {
         imagebuilder = mock(ImagebuilderClient.class);
         publisher = new RecordingPublisher();
+        table = new InMemoryStateTable();
     }
 
     private PipelineStarterService service(boolean dryRun) {
-        return new PipelineStarterService(new PipelineStarterConfig(PIPELINE, "payloads", "builds/", ".sh", null, dryRun),
-                imagebuilder, publisher, CLOCK);
+        return new PipelineStarterService(new PipelineStarterConfig(PIPELINE, "payloads", "builds/", ".sh", null, dryRun, "t"),
+                imagebuilder, publisher, new ProcessedEvents(table), CLOCK);
     }
 
     private static Candidate payload(String key, String version, Long size) {
-        return Candidate.of(new PayloadObject("test", "payloads", key, version, "etag1", "seq1", "req1", size));
+        return Candidate.of(new PayloadObject("test", "payloads", key, version, "etag1", "seq1", "req1", size, "ev1"));
     }
 
     @SuppressWarnings("unchecked")
@@ -90,9 +94,11 @@ class PipelineStarterServiceTest {
         StartImagePipelineExecutionRequest request = startRequests().get(0);
         assertEquals(PIPELINE, request.imagePipelineArn());
         assertEquals(ClientTokens.forObject(PIPELINE, payload("builds/golden al2023.sh", "v1", 100L).object()), request.clientToken());
-        assertEquals(Map.of(PipelineStarterService.TAG_BUCKET, "payloads",
-                PipelineStarterService.TAG_KEY, "builds/golden al2023.sh",
-                PipelineStarterService.TAG_VERSION, "v1"), request.tags());
+        assertEquals(Map.of(PayloadBinding.TAG_BUCKET, "payloads",
+                PayloadBinding.TAG_KEY, "builds/golden al2023.sh",
+                PayloadBinding.TAG_KEY_B64 + "1", "YnVpbGRzL2dvbGRlbiBhbDIwMjMuc2g=",
+                PayloadBinding.TAG_VERSION, "v1", PayloadBinding.TAG_ETAG, "etag1"), request.tags());
+        assertEquals("builds/golden al2023.sh", PayloadBinding.decodeKey(request.tags()));
         assertEquals(1, result.started());
         assertEquals(IMAGE, result.outcomes().get(0).imageBuildVersionArn());
         Notification notice = publisher.only();
@@ -105,6 +111,7 @@ class PipelineStarterServiceTest {
         assertEquals("111122223333", notice.accountId());
         assertEquals("2026-11-21T10:00:00Z", notice.time());
         IamActions.assertListed("iam-actions.txt", Map.of("imagebuilder", imagebuilder));
+        assertEquals(1, table.writes(), "one notice marker");
     }
 
     @Test
@@ -117,6 +124,40 @@ class PipelineStarterServiceTest {
         assertEquals(2, requests.size());
         assertEquals(requests.get(0).clientToken(), requests.get(1).clientToken());
         assertEquals(requests.get(0), requests.get(1), "identical parameters: Image Builder treats the retry as the same request");
+        assertEquals(1, publisher.ofKind(NotificationKind.PIPELINE_STARTED).size(), "one PIPELINE_STARTED per upload");
+    }
+
+    @Test
+    void duplicateDeliveryOfAPermanentFailureSendsOneFailedNotice() {
+        answer(Failures.of(ResourceNotFoundException.builder(), 404, "ResourceNotFoundException", "no pipeline"),
+                Failures.of(ResourceNotFoundException.builder(), 404, "ResourceNotFoundException", "no pipeline"));
+        PipelineStarterService service = service(false);
+        service.handle(List.of(payload("builds/x.sh", "v1", 10L)), false);
+        PipelineStarterResult again = service.handle(List.of(payload("builds/x.sh", "v1", 10L)), false);
+        assertEquals(1, again.failed());
+        assertEquals(1, publisher.ofKind(NotificationKind.PIPELINE_START_FAILED).size());
+    }
+
+    @Test
+    void anUploadWithoutVersionOrEtagIsRefusedBecauseTheBuildCouldNotBeBoundToIt() {
+        PipelineStarterResult result = service(false).handle(List.of(Candidate.of(
+                new PayloadObject("t", "payloads", "builds/x.sh", null, null, null, "req9", 5L, "ev9"))), false);
+        verifyNoInteractions(imagebuilder);
+        assertEquals(ObjectOutcome.Status.FAILED, result.outcomes().get(0).status());
+        assertTrue(result.outcomes().get(0).reason().contains("versioning"), result.outcomes().get(0).reason());
+        assertEquals(NotificationKind.PIPELINE_START_FAILED, publisher.only().kind());
+        assertFalse(result.retryable());
+    }
+
+    @Test
+    void keysAreTaggedExactlyEvenWhenLongOrFullOfOddCharacters() {
+        answer(started());
+        String key = "builds/ spaced ,;#?%" + "é".repeat(300) + " .sh";
+        service(false).handle(List.of(payload(key, "v1", 5L)), false);
+        Map<String, String> tags = startRequests().get(0).tags();
+        assertEquals(key, PayloadBinding.decodeKey(tags));
+        assertTrue(tags.values().stream().allMatch(v -> v.length() <= 256), "Image Builder tag values are at most 256 characters");
+        assertTrue(tags.size() <= 50);
     }
 
     @Test
@@ -134,7 +175,7 @@ class PipelineStarterServiceTest {
     @Test
     void objectsThatAreNotPayloadsChangeNothing() {
         PipelineStarterResult result = service(false).handle(List.of(
-                Candidate.of(new PayloadObject("t", "other-bucket", "builds/x.sh", null, "e", "s", null, 5L)),
+                Candidate.of(new PayloadObject("t", "other-bucket", "builds/x.sh", null, "e", "s", null, 5L, null)),
                 payload("other/x.sh", null, 5L),
                 payload("builds/x.txt", null, 5L),
                 payload("builds/", null, 0L),
@@ -191,7 +232,7 @@ class PipelineStarterServiceTest {
                 Arguments.of(Failures.generic(403, "AccessDeniedException",
                         "User is not authorized to perform: imagebuilder:StartImagePipelineExecution"), "access denied", false),
                 Arguments.of(Failures.of(ResourceInUseException.builder(), 400, "ResourceInUseException",
-                        "The resource is in use."), "conflict", false),
+                        "The resource is in use."), "in use", true),
                 Arguments.of(Failures.of(InvalidRequestException.builder(), 400, "InvalidRequestException",
                         "Image pipeline is DISABLED and cannot be started."), "disabled", false),
                 Arguments.of(Failures.of(CallRateLimitExceededException.builder(), 429, "CallRateLimitExceededException",
@@ -210,6 +251,11 @@ class PipelineStarterServiceTest {
         assertEquals(ObjectOutcome.Status.FAILED, outcome.status());
         assertTrue(outcome.reason().contains(reason), outcome.reason());
         assertEquals(retryable, result.retryable());
+        if (retryable) {
+            // The handler fails the invocation and Lambda retries: no notice for an attempt that will be repeated.
+            assertTrue(publisher.all().isEmpty());
+            return;
+        }
         Notification notice = publisher.only();
         assertEquals(NotificationKind.PIPELINE_START_FAILED, notice.kind());
         assertEquals(outcome.reason(), notice.details().get("reason"));
@@ -220,7 +266,7 @@ class PipelineStarterServiceTest {
 
     @Test
     void oneFailedObjectDoesNotStopTheOthers() {
-        answer(Failures.of(ResourceInUseException.builder(), 400, "ResourceInUseException", "busy"), started());
+        answer(Failures.of(ResourceNotFoundException.builder(), 404, "ResourceNotFoundException", "gone"), started());
         PipelineStarterResult result = service(false).handle(List.of(payload("builds/a.sh", "v1", 5L),
                 payload("builds/b.sh", "v1", 5L)), false);
         assertEquals(1, result.failed());
@@ -229,9 +275,19 @@ class PipelineStarterServiceTest {
     }
 
     @Test
-    void tagValuesFollowImageBuilderRules() {
-        assertEquals("a_b_c (1).sh".replace("(", "_").replace(")", "_"), PipelineStarterService.tagValue("a,b;c (1).sh"));
-        assertEquals(256, PipelineStarterService.tagValue("k".repeat(1024)).length());
-        assertEquals("builds/x+y=z@v-1.sh", PipelineStarterService.tagValue("builds/x+y=z@v-1.sh"));
+    void aMalformedRecordIsReportedAndTheValidOnesStillStart() {
+        answer(started());
+        PipelineStarterResult result = service(false).handle(List.of(Candidate.invalid("Records[0]: no 's3' object"),
+                payload("builds/b.sh", "v1", 5L)), false);
+        assertEquals(ObjectOutcome.Status.INVALID, result.outcomes().get(0).status());
+        assertEquals(1, result.invalid());
+        assertEquals(1, result.started());
+    }
+
+    @Test
+    void readableTagValuesFollowImageBuilderRules() {
+        assertEquals("a_b_c (1).sh".replace("(", "_").replace(")", "_"), PayloadBinding.readable("a,b;c (1).sh"));
+        assertEquals(256, PayloadBinding.readable("k".repeat(1024)).length());
+        assertEquals("builds/x+y=z@v-1.sh", PayloadBinding.readable("builds/x+y=z@v-1.sh"));
     }
 }
