@@ -7,6 +7,7 @@ import io.amirollout.shared.Env;
 import io.amirollout.shared.InvalidEventException;
 import io.amirollout.shared.Json;
 import io.amirollout.shared.Log;
+import io.amirollout.shared.NotificationPublisher;
 import io.amirollout.shared.SnapStartPriming;
 import io.amirollout.shared.SnsNotificationPublisher;
 import io.amirollout.shared.state.DynamoStateTable;
@@ -40,15 +41,18 @@ public final class RefreshVerifierHandler implements RequestStreamHandler {
         RefreshVerifierConfig config = RefreshVerifierConfig.from(Env.system());
         this.service = service(config, AwsClients.build(AutoScalingClient.builder()), AwsClients.build(Ec2Client.builder()),
                 AwsClients.build(ElasticLoadBalancingV2Client.builder()), AwsClients.build(EcsClient.builder()),
-                AwsClients.build(SsmClient.builder()), AwsClients.build(LambdaClient.builder()),
-                AwsClients.build(SnsClient.builder()), new DynamoStateTable(AwsClients.build(DynamoDbClient.builder()),
+                AwsClients.build(SsmClient.builder()),
+                Continuations.lambda(AwsClients.build(LambdaClient.builder())),
+                SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), config.notificationTopicArn()),
+                new DynamoStateTable(AwsClients.build(DynamoDbClient.builder()),
                         config.stateTableName()), Clock.systemUTC(), Sleeper.real());
         // SnapStart: a dry-run checkpoint event through offline clients warms the real paths before the snapshot (no AWS call).
         SnapStartPriming.register("refresh-verifier", () -> SnapStartPriming.invoke(new RefreshVerifierHandler(service(config,
                         SnapStartPriming.offlineClient(AutoScalingClient.builder()), SnapStartPriming.offlineClient(Ec2Client.builder()),
                         SnapStartPriming.offlineClient(ElasticLoadBalancingV2Client.builder()),
                         SnapStartPriming.offlineClient(EcsClient.builder()), SnapStartPriming.offlineClient(SsmClient.builder()),
-                        SnapStartPriming.offlineClient(LambdaClient.builder()), SnapStartPriming.offlineClient(SnsClient.builder()),
+                        Continuations.lambda(SnapStartPriming.offlineClient(LambdaClient.builder())),
+                        SnsNotificationPublisher.forTopic(SnapStartPriming.offlineClient(SnsClient.builder()), config.notificationTopicArn()),
                         new DynamoStateTable(SnapStartPriming.offlineClient(DynamoDbClient.builder()), config.stateTableName()),
                         Clock.systemUTC(), Sleeper.real())),
                 RefreshVerifierHandler.class.getResourceAsStream("/snapstart-priming-event.json")));
@@ -60,15 +64,14 @@ public final class RefreshVerifierHandler implements RequestStreamHandler {
 
     /** Wires the service; tests call it with clients pointed at a local endpoint. */
     static VerifierService service(RefreshVerifierConfig config, AutoScalingClient autoScaling, Ec2Client ec2,
-                                   ElasticLoadBalancingV2Client elb, EcsClient ecs, SsmClient ssm, LambdaClient lambda,
-                                   SnsClient sns, StateTable table, Clock clock, Sleeper sleeper) {
+                                   ElasticLoadBalancingV2Client elb, EcsClient ecs, SsmClient ssm, Continuations continuations,
+                                   NotificationPublisher publisher, StateTable table, Clock clock, Sleeper sleeper) {
         GroupLedger ledger = new GroupLedger(table);
         GroupReader reader = new GroupReader(autoScaling, ec2);
         return new VerifierService(ledger, new Verifications(table), reader,
                 new CheckRound(reader, new LoadBalancerCheck(elb), new EcsCheck(ecs), new SsmCheck(ssm), config),
                 new UndoApplier(autoScaling, ledger),
-                new VerifierNotices(SnsNotificationPublisher.forTopic(sns, config.notificationTopicArn())),
-                Continuations.lambda(lambda), config, clock, sleeper);
+                new VerifierNotices(publisher), continuations, config, clock, sleeper);
     }
 
     @Override

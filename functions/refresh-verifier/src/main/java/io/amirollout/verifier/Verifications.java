@@ -29,7 +29,9 @@ final class Verifications {
                                  Instant leaseUntil) {
         Verification fresh = new Verification(id, group, refreshId, imageId, phase, Verification.State.TESTING, 0, now,
                 leaseUntil, null, List.of(), null, null);
-        if (!events.claim(SCOPE, id, now, KEEP, fresh.attributes())) {
+        java.util.Map<String, String> attributes = new java.util.LinkedHashMap<>(fresh.attributes());
+        attributes.values().removeIf(java.util.Objects::isNull);
+        if (!events.claim(SCOPE, id, now, KEEP, attributes)) {
             return Optional.empty();
         }
         return find(id);

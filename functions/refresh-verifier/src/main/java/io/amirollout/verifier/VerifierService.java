@@ -77,6 +77,15 @@ public final class VerifierService {
             return VerifyResult.simple("IGNORED", request.group(), request.refreshId(), dryRun, why);
         }
         GroupRelease r = release.get();
+        String id = request.verificationId(Long.toString(now.getEpochSecond()));
+        Phase phase = request.phase();
+        if (!dryRun) {
+            // A duplicate or a Lambda retry of an event already being (or already) verified: the record decides.
+            Optional<Verification> existing = verifications.find(id);
+            if (existing.isPresent()) {
+                return resume(existing.get(), end, functionArn);
+            }
+        }
         boolean eligible = switch (request.phase()) {
             case CHECKPOINT -> r.state() == ReleaseState.STARTED;
             case SUCCEEDED -> r.state() == ReleaseState.STARTED || r.state() == ReleaseState.SUCCEEDED
@@ -88,8 +97,6 @@ public final class VerifierService {
             Log.info(why, "autoScalingGroup", r.group());
             return VerifyResult.simple("IGNORED", r.group(), r.refreshId(), dryRun, why);
         }
-        String id = request.verificationId(Long.toString(now.getEpochSecond()));
-        Phase phase = request.phase();
         if (dryRun) {
             return dryRun(phase, r, id, request.checkpointPercentage(), now);
         }
