@@ -23,10 +23,10 @@ final class Redaction {
         if (text == null) {
             return null;
         }
-        String out = PAIRS.matcher(text).replaceAll("$1$2[redacted]");
+        String out = BEARER.matcher(text).replaceAll("Bearer [redacted]");
+        out = PAIRS.matcher(out).replaceAll("$1$2[redacted]");
         out = ACCESS_KEY.matcher(out).replaceAll("[redacted]");
         out = URL_CREDENTIALS.matcher(out).replaceAll("$1[redacted]@");
-        out = SLACK_WEBHOOK.matcher(out).replaceAll("hooks.slack.com/[redacted]");
-        return BEARER.matcher(out).replaceAll("Bearer [redacted]");
+        return SLACK_WEBHOOK.matcher(out).replaceAll("hooks.slack.com/[redacted]");
     }
 }
