@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One round of every configured check against the group as it is now. The SSM document is sent in the first round
@@ -18,14 +17,12 @@ final class CheckRound {
     /** How long instances of the new version may take to be InService before convergence fails. */
     static final Duration CONVERGENCE_LIMIT = Duration.ofSeconds(600);
 
-    private final GroupReader reader;
     private final LoadBalancerCheck loadBalancer;
     private final EcsCheck ecs;
     private final SsmCheck ssm;
     private final RefreshVerifierConfig config;
 
-    CheckRound(GroupReader reader, LoadBalancerCheck loadBalancer, EcsCheck ecs, SsmCheck ssm, RefreshVerifierConfig config) {
-        this.reader = reader;
+    CheckRound(LoadBalancerCheck loadBalancer, EcsCheck ecs, SsmCheck ssm, RefreshVerifierConfig config) {
         this.loadBalancer = loadBalancer;
         this.ecs = ecs;
         this.ssm = ssm;
@@ -58,14 +55,12 @@ final class CheckRound {
                 Instant now, String commandId, List<String> commandInstances, boolean dryRun) {
         String toVersion = release.toVersion();
         List<GroupView.Member> fresh = group.on(toVersion);
-        List<String> freshIds = fresh.stream().map(GroupView.Member::instanceId).toList();
         List<String> inService = fresh.stream().filter(GroupView.Member::inService).map(GroupView.Member::instanceId).toList();
         List<CheckResult> checks = new ArrayList<>();
         String sent = null;
         List<String> sentTo = List.of();
         if (settings.convergence()) {
-            Map<String, String> images = reader.images(freshIds);
-            checks.add(ConvergenceCheck.evaluate(atCheckpoint, group, toVersion, release.imageId(), images,
+            checks.add(ConvergenceCheck.evaluate(atCheckpoint, group, toVersion, release.imageId(),
                     past(startedAt, CONVERGENCE_LIMIT, now), CONVERGENCE_LIMIT, config.scaleInProtectedInstances(),
                     config.standbyInstances()));
         }

@@ -15,7 +15,6 @@ import io.amirollout.shared.state.GroupLedger;
 import io.amirollout.shared.state.StateTable;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -39,7 +38,7 @@ public final class RefreshVerifierHandler implements RequestStreamHandler {
     /** Used by Lambda: configuration and clients are built once per container. */
     public RefreshVerifierHandler() {
         RefreshVerifierConfig config = RefreshVerifierConfig.from(Env.system());
-        this.service = service(config, AwsClients.build(AutoScalingClient.builder()), AwsClients.build(Ec2Client.builder()),
+        this.service = service(config, AwsClients.build(AutoScalingClient.builder()),
                 AwsClients.build(ElasticLoadBalancingV2Client.builder()), AwsClients.build(EcsClient.builder()),
                 AwsClients.build(SsmClient.builder()),
                 Continuations.lambda(AwsClients.build(LambdaClient.builder())),
@@ -48,7 +47,7 @@ public final class RefreshVerifierHandler implements RequestStreamHandler {
                         config.stateTableName()), Clock.systemUTC(), Sleeper.real());
         // SnapStart: a dry-run checkpoint event through offline clients warms the real paths before the snapshot (no AWS call).
         SnapStartPriming.register("refresh-verifier", () -> SnapStartPriming.invoke(new RefreshVerifierHandler(service(config,
-                        SnapStartPriming.offlineClient(AutoScalingClient.builder()), SnapStartPriming.offlineClient(Ec2Client.builder()),
+                        SnapStartPriming.offlineClient(AutoScalingClient.builder()),
                         SnapStartPriming.offlineClient(ElasticLoadBalancingV2Client.builder()),
                         SnapStartPriming.offlineClient(EcsClient.builder()), SnapStartPriming.offlineClient(SsmClient.builder()),
                         Continuations.lambda(SnapStartPriming.offlineClient(LambdaClient.builder())),
@@ -63,13 +62,13 @@ public final class RefreshVerifierHandler implements RequestStreamHandler {
     }
 
     /** Wires the service; tests call it with clients pointed at a local endpoint. */
-    static VerifierService service(RefreshVerifierConfig config, AutoScalingClient autoScaling, Ec2Client ec2,
+    static VerifierService service(RefreshVerifierConfig config, AutoScalingClient autoScaling,
                                    ElasticLoadBalancingV2Client elb, EcsClient ecs, SsmClient ssm, Continuations continuations,
                                    NotificationPublisher publisher, StateTable table, Clock clock, Sleeper sleeper) {
         GroupLedger ledger = new GroupLedger(table);
-        GroupReader reader = new GroupReader(autoScaling, ec2);
+        GroupReader reader = new GroupReader(autoScaling);
         return new VerifierService(ledger, new Verifications(table), reader,
-                new CheckRound(reader, new LoadBalancerCheck(elb), new EcsCheck(ecs), new SsmCheck(ssm), config),
+                new CheckRound(new LoadBalancerCheck(elb), new EcsCheck(ecs), new SsmCheck(ssm), config),
                 new UndoApplier(autoScaling, ledger),
                 new VerifierNotices(publisher), continuations, config, clock, sleeper);
     }

@@ -44,7 +44,6 @@ final class FakeAws {
     String group = "web-asg";
     final Map<String, String> tags = new LinkedHashMap<>();
     final List<Member> instances = new ArrayList<>();
-    final Map<String, String> images = new LinkedHashMap<>();
     final List<String> targetGroups = new ArrayList<>();
     /** Instance id -> ELB state (healthy, initial, unhealthy...). */
     final Map<String, String> targetHealth = new LinkedHashMap<>();
@@ -81,7 +80,6 @@ final class FakeAws {
         server.stubFor(query("StartInstanceRefresh").willReturn(xml("<StartInstanceRefreshResponse xmlns=\"" + ASG_NS
                 + "\"><StartInstanceRefreshResult><InstanceRefreshId>roll-forward-1</InstanceRefreshId>"
                 + "</StartInstanceRefreshResult><ResponseMetadata><RequestId>r2</RequestId></ResponseMetadata></StartInstanceRefreshResponse>")));
-        server.stubFor(query("DescribeInstances").willReturn(xml(describeInstances())));
         server.stubFor(query("DescribeTargetHealth").willReturn(xml(describeTargetHealth())));
         server.stubFor(query("Publish").willReturn(xml("<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
                 + "<PublishResult><MessageId>m-1</MessageId></PublishResult><ResponseMetadata><RequestId>r3</RequestId>"
@@ -132,7 +130,6 @@ final class FakeAws {
             } else {
                 String action = param(r, "Action");
                 String prefix = switch (action) {
-                    case "DescribeInstances" -> "ec2";
                     case "DescribeTargetHealth" -> "elasticloadbalancing";
                     case "Publish" -> "sns";
                     default -> "autoscaling";
@@ -203,15 +200,6 @@ final class FakeAws {
         return "<DescribeInstanceRefreshesResponse xmlns=\"" + ASG_NS + "\"><DescribeInstanceRefreshesResult><InstanceRefreshes>"
                 + members + "</InstanceRefreshes></DescribeInstanceRefreshesResult><ResponseMetadata><RequestId>r5</RequestId>"
                 + "</ResponseMetadata></DescribeInstanceRefreshesResponse>";
-    }
-
-    private String describeInstances() {
-        StringBuilder items = new StringBuilder();
-        images.forEach((id, ami) -> items.append("<item><instanceId>").append(id).append("</instanceId><imageId>").append(ami)
-                .append("</imageId><instanceState><code>16</code><name>running</name></instanceState></item>"));
-        return "<DescribeInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r6</requestId>"
-                + "<reservationSet><item><reservationId>r-1</reservationId><ownerId>444455556666</ownerId><groupSet/><instancesSet>"
-                + items + "</instancesSet></item></reservationSet></DescribeInstancesResponse>";
     }
 
     private String describeTargetHealth() {

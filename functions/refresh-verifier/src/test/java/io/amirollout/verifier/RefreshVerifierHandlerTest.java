@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -74,7 +73,6 @@ class RefreshVerifierHandlerTest {
         aws.tags.put("ami-rollout:test-document", "web-health");
         for (String id : new String[] {"i-0new00000000000001", "i-0new00000000000002"}) {
             aws.instances.add(new FakeAws.Member(id, "InService", "8", false));
-            aws.images.put(id, NEW_AMI);
             aws.invocations.put(id, "Success");
         }
         aws.refreshes.add(new FakeAws.Refresh(REFRESH, "Successful", "8"));
@@ -83,7 +81,7 @@ class RefreshVerifierHandlerTest {
         RefreshVerifierScenarioTest.MutableClock clock = new RefreshVerifierScenarioTest.MutableClock(Instant.parse("2026-11-25T15:12:45Z"));
         handler = new RefreshVerifierHandler(RefreshVerifierHandler.service(
                 RefreshVerifierConfig.from(Env.of(Map.of("STATE_TABLE_NAME", "ami-rollout-state"))),
-                endpoint.client(AutoScalingClient.builder()), endpoint.client(Ec2Client.builder()),
+                endpoint.client(AutoScalingClient.builder()),
                 endpoint.client(ElasticLoadBalancingV2Client.builder()), endpoint.client(EcsClient.builder()),
                 endpoint.client(SsmClient.builder()), Continuations.lambda(endpoint.client(LambdaClient.builder())),
                 notices, table, clock, d -> {

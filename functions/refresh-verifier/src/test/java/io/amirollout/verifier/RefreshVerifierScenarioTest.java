@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -73,7 +72,7 @@ class RefreshVerifierScenarioTest {
         clock = new MutableClock(Instant.parse("2026-11-25T15:12:45Z"));
         RefreshVerifierConfig config = RefreshVerifierConfig.from(Env.of(Map.of("STATE_TABLE_NAME", "ami-rollout-state")));
         service = RefreshVerifierHandler.service(config, endpoint.client(AutoScalingClient.builder()),
-                endpoint.client(Ec2Client.builder()), endpoint.client(ElasticLoadBalancingV2Client.builder()),
+                endpoint.client(ElasticLoadBalancingV2Client.builder()),
                 endpoint.client(EcsClient.builder()), endpoint.client(SsmClient.builder()),
                 (arn, id) -> continued.add(arn + " " + id), notices, table, clock, d -> {
                     clock.advance(d);
@@ -92,7 +91,6 @@ class RefreshVerifierScenarioTest {
         aws.instances.add(new FakeAws.Member("i-0new00000000000001", "InService", "8", false));
         aws.instances.add(new FakeAws.Member("i-0old00000000000002", "InService", "7", false));
         aws.instances.add(new FakeAws.Member("i-0old00000000000003", "InService", "7", false));
-        aws.images.put("i-0new00000000000001", NEW_AMI);
         aws.targetGroups.add(FakeAws.TG);
         aws.targetHealth.put("i-0new00000000000001", "healthy");
         aws.refreshes.add(new FakeAws.Refresh(REFRESH, "InProgress", "8"));
@@ -182,7 +180,6 @@ class RefreshVerifierScenarioTest {
         aws.instances.clear();
         aws.instances.add(new FakeAws.Member("i-0new00000000000001", "InService", "8", false));
         aws.instances.add(new FakeAws.Member("i-0new00000000000002", "InService", "8", false));
-        aws.images.put("i-0new00000000000002", NEW_AMI);
         aws.targetHealth.put("i-0new00000000000002", "healthy");
         aws.containerInstances.put("i-0new00000000000002", "ACTIVE");
         aws.services.put("api", new int[] {1, 2});
