@@ -34,7 +34,9 @@ final class Verifications {
         if (!events.claim(SCOPE, id, now, KEEP, attributes)) {
             return Optional.empty();
         }
-        return find(id);
+        // What the claim stored (ProcessedEvents' documented layout: pk event#<scope>#<id>, sk event, revision 1),
+        // without reading it back.
+        return Optional.of(Verification.from(id, new StateItem("event#" + SCOPE + "#" + id, "event", attributes, 1, now.plus(KEEP))));
     }
 
     Optional<Verification> find(String id) {
