@@ -1,6 +1,7 @@
 package io.amirollout.verifier;
 
 import io.amirollout.shared.state.GroupRelease;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -67,17 +68,19 @@ final class CheckRound {
         boolean attached = !group.targetGroupArns().isEmpty();
         if (settings.loadBalancerOn(attached)) {
             checks.add(attached
-                    ? loadBalancer.evaluate(group.targetGroupArns(), inService, past(startedAt, settings.loadBalancerGrace(), now),
-                            settings.loadBalancerGrace())
+                    ? guarded(LoadBalancerCheck.NAME, "elasticloadbalancing:DescribeTargetHealth", () -> loadBalancer.evaluate(
+                            group.targetGroupArns(), inService, past(startedAt, settings.loadBalancerGrace(), now), settings.loadBalancerGrace()))
                     : CheckResult.failed(LoadBalancerCheck.NAME, TestSettings.TEST_LOAD_BALANCER + " is true but no target group is attached"));
         }
         if (settings.ecsCluster() != null) {
-            checks.add(ecs.evaluate(settings.ecsCluster(), inService, past(startedAt, settings.ecsTimeout(), now), settings.ecsTimeout()));
+            checks.add(guarded(EcsCheck.NAME, "ECS", () -> ecs.evaluate(settings.ecsCluster(), inService,
+                    past(startedAt, settings.ecsTimeout(), now), settings.ecsTimeout())));
         }
         if (settings.document() != null) {
             boolean late = past(startedAt, settings.documentTimeout(), now);
             if (commandId != null) {
-                checks.add(ssm.poll(settings.document(), commandId, commandInstances, late, settings.documentTimeout()));
+                checks.add(guarded(SsmCheck.NAME, "ssm:GetCommandInvocation",
+                        () -> ssm.poll(settings.document(), commandId, commandInstances, late, settings.documentTimeout())));
             } else if (inService.isEmpty()) {
                 checks.add(CheckResult.pendingUntil(SsmCheck.NAME, "no new InService instance to run " + settings.document() + " on yet",
                         late, settings.documentTimeout()));
@@ -87,15 +90,35 @@ final class CheckRound {
                     checks.add(new CheckResult(SsmCheck.NAME, CheckResult.Status.SKIPPED,
                             "dry run: would run " + settings.document() + " on " + String.join(", ", sample)));
                 } else {
-                    sent = ssm.send(settings.document(), sample, settings.documentTimeout(),
-                            "ami-rollout refresh-verifier " + release.refreshId());
-                    sentTo = List.copyOf(sample);
-                    checks.add(CheckResult.pending(SsmCheck.NAME, "sent " + settings.document() + " (command " + sent + ") to "
-                            + String.join(", ", sample)));
+                    try {
+                        sent = ssm.send(settings.document(), sample, settings.documentTimeout(),
+                                "ami-rollout refresh-verifier " + release.refreshId());
+                        sentTo = List.copyOf(sample);
+                        checks.add(CheckResult.pending(SsmCheck.NAME, "sent " + settings.document() + " (command " + sent + ") to "
+                                + String.join(", ", sample)));
+                    } catch (AwsServiceException e) {
+                        // e.g. InvalidInstanceId (not a managed node), InvalidDocument: the test cannot run, so it fails.
+                        AwsErrors.rethrowIfTransient(e);
+                        checks.add(CheckResult.failed(SsmCheck.NAME, "ssm:SendCommand " + settings.document() + " refused: "
+                                + AwsErrors.describe(e)));
+                    }
                 }
             }
         }
         return new Outcome(checks, sent, sentTo);
+    }
+
+    /**
+     * A check whose AWS call is refused for good (validation, not found, access denied) fails with the error as
+     * evidence; transient errors are thrown for Lambda's retry.
+     */
+    private static CheckResult guarded(String name, String action, java.util.function.Supplier<CheckResult> check) {
+        try {
+            return check.get();
+        } catch (AwsServiceException e) {
+            AwsErrors.rethrowIfTransient(e);
+            return CheckResult.failed(name, action + " refused: " + AwsErrors.describe(e));
+        }
     }
 
     private static boolean past(Instant startedAt, Duration limit, Instant now) {

@@ -14,7 +14,6 @@ import software.amazon.awssdk.services.autoscaling.model.LaunchTemplateSpecifica
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The one place refresh-verifier changes anything: it carries out an {@link UndoPlan}. It first takes the group's
@@ -29,10 +28,6 @@ import java.util.Set;
 final class UndoApplier {
 
     static final String BY = "refresh-verifier";
-    /** Error codes that are not going to change on a retry. */
-    private static final Set<String> TRANSIENT_CODES = Set.of("Throttling", "ThrottlingException", "RequestLimitExceeded",
-            "ResourceContention", "ServiceUnavailable", "InternalFailure", "InternalError");
-
     private final AutoScalingClient autoScaling;
     private final GroupLedger ledger;
 
@@ -65,9 +60,9 @@ final class UndoApplier {
                         outcome = UndoPlan.Outcome.NOTHING_TO_UNDO;
                         summary = "no active refresh to roll back any more (" + e.awsErrorDetails().errorCode() + ")";
                     } catch (AwsServiceException e) {
-                        rethrowIfTransient(e);
+                        AwsErrors.rethrowIfTransient(e);
                         outcome = UndoPlan.Outcome.CANNOT_UNDO;
-                        summary = "RollbackInstanceRefresh refused: " + code(e);
+                        summary = "RollbackInstanceRefresh refused: " + AwsErrors.describe(e);
                     }
                 }
                 case START_ROLL_FORWARD -> {
@@ -78,9 +73,9 @@ final class UndoApplier {
                                 .preferences(step.preferences())).instanceRefreshId();
                         done.add("StartInstanceRefresh " + group + " to version " + step.version() + " -> " + id);
                     } catch (AwsServiceException e) {
-                        rethrowIfTransient(e);
+                        AwsErrors.rethrowIfTransient(e);
                         outcome = UndoPlan.Outcome.CANNOT_UNDO;
-                        summary = "StartInstanceRefresh (roll forward to version " + step.version() + ") refused: " + code(e);
+                        summary = "StartInstanceRefresh (roll forward to version " + step.version() + ") refused: " + AwsErrors.describe(e);
                     }
                 }
                 case REJECT_AMI -> {
@@ -116,15 +111,4 @@ final class UndoApplier {
                 + " kept changing while recording " + state + "; retrying the invocation");
     }
 
-    private static void rethrowIfTransient(AwsServiceException e) {
-        if (e.isThrottlingException() || e.statusCode() >= 500
-                || (e.awsErrorDetails() != null && TRANSIENT_CODES.contains(e.awsErrorDetails().errorCode()))) {
-            throw e;
-        }
-    }
-
-    private static String code(AwsServiceException e) {
-        return e.awsErrorDetails() == null ? String.valueOf(e.getMessage())
-                : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
-    }
 }

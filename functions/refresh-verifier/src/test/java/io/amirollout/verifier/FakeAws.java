@@ -60,6 +60,8 @@ final class FakeAws {
     String output = "";
     /** Auto Scaling answers RollbackInstanceRefresh with 503 ServiceUnavailable (after the SDK's retries too). */
     boolean rollbackUnavailable;
+    /** SSM refuses SendCommand with this error code (e.g. InvalidInstanceId), or null. */
+    String sendCommandError;
 
     FakeAws(WireMockServer server) {
         this.server = server;
@@ -92,6 +94,11 @@ final class FakeAws {
                 + String.join(",", services.keySet().stream().map(s -> "\"arn:aws:ecs:eu-west-1:444455556666:service/web/" + s + "\"").toList())
                 + "]}")));
         server.stubFor(json11(ecs + "DescribeServices").willReturn(json(describeServices())));
+        if (sendCommandError != null) {
+            server.stubFor(json11("AmazonSSM.SendCommand").atPriority(1).willReturn(aResponse().withStatus(400)
+                    .withHeader("Content-Type", "application/x-amz-json-1.1")
+                    .withBody("{\"__type\":\"" + sendCommandError + "\",\"Message\":\"Instances [[i-0new00000000000001]] not in a valid state for account 444455556666\"}")));
+        }
         server.stubFor(json11("AmazonSSM.SendCommand").willReturn(json(
                 "{\"Command\":{\"CommandId\":\"0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e\",\"DocumentName\":\"web-health\",\"Status\":\"Pending\"}}")));
         for (String instance : instances.stream().map(Member::id).toList()) {

@@ -243,6 +243,20 @@ class RefreshVerifierScenarioTest {
     }
 
     @Test
+    void aDocumentSsmCannotDeliverFailsTheCheckWithSsmsAnswer() {
+        aws.sendCommandError = "InvalidInstanceId";
+        aws.apply();
+
+        VerifyResult result = checkpoint(false);
+
+        CheckResult ssm = result.checks().stream().filter(c -> c.name().equals("ssm-document")).findFirst().orElseThrow();
+        assertEquals(CheckResult.Status.FAILED, ssm.status());
+        assertTrue(ssm.evidence().startsWith("ssm:SendCommand web-health refused: InvalidInstanceId"), ssm.evidence());
+        assertEquals(1, aws.count("SendCommand"), "a permanent refusal is not retried");
+        assertEquals(1, aws.count("RollbackInstanceRefresh"));
+    }
+
+    @Test
     void targetNeverHealthy_failsWhenTheGraceEndsWithTheStateAndReason() {
         aws.tags.put("ami-rollout:test-load-balancer-grace", "60");
         aws.targetHealth.put("i-0new00000000000001", "unhealthy");
