@@ -80,7 +80,8 @@ public final class RefreshVerifierHandler implements RequestStreamHandler {
         try {
             VerifyRequest request = VerifyRequests.parse(Json.readTree(input));
             Log.correlationId(request.continuation() ? request.continuationId() : request.refreshId());
-            result = service.handle(request, Duration.ofMillis(context.getRemainingTimeInMillis()), context.getInvokedFunctionArn());
+            result = service.handle(request, Duration.ofMillis(context.getRemainingTimeInMillis()), context.getInvokedFunctionArn(),
+                    context.getAwsRequestId());
         } catch (InvalidEventException e) {
             Log.error("rejected event: " + e.getMessage());
             result = VerifyResult.simple("INVALID_EVENT", null, null, false, e.getMessage());

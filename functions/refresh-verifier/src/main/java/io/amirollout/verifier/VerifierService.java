@@ -54,8 +54,10 @@ public final class VerifierService {
     /**
      * @param budget      how long this invocation may run (Lambda's remaining time)
      * @param functionArn the ARN this invocation was called with, for a continuation
+     * @param requestId   Lambda's request id: names a manual verification (an asynchronous retry keeps it, so a
+     *                    retried manual request resumes its verification instead of starting another)
      */
-    public VerifyResult handle(VerifyRequest request, Duration budget, String functionArn) {
+    public VerifyResult handle(VerifyRequest request, Duration budget, String functionArn, String requestId) {
         Instant now = clock.instant();
         Instant end = now.plus(budget).minus(RESERVE);
         if (request.continuation()) {
@@ -77,7 +79,7 @@ public final class VerifierService {
             return VerifyResult.simple("IGNORED", request.group(), request.refreshId(), dryRun, why);
         }
         GroupRelease r = release.get();
-        String id = request.verificationId(Long.toString(now.getEpochSecond()));
+        String id = request.verificationId(requestId);
         Phase phase = request.phase();
         if (!dryRun) {
             // A duplicate or a Lambda retry of an event already being (or already) verified: the record decides.

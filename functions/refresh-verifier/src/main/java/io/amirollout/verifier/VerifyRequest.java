@@ -19,11 +19,11 @@ public record VerifyRequest(Phase phase, String group, String refreshId, Integer
     }
 
     /** The verification's key: one per refresh and checkpoint (or success), so no test runs twice for one event. */
-    public String verificationId(String manualStamp) {
+    public String verificationId(String requestId) {
         return switch (phase) {
             case CHECKPOINT -> refreshId + "#checkpoint-" + checkpointPercentage;
             case SUCCEEDED -> refreshId + "#succeeded";
-            case MANUAL -> "manual#" + group + "#" + manualStamp;
+            case MANUAL -> "manual#" + group + "#" + requestId;
         };
     }
 }

@@ -30,7 +30,7 @@ public final class VerifyRequests {
     private static final Set<String> CONTINUATION_BODY_FIELDS = Set.of("id");
     /** Auto Scaling group names: 1-255 characters, no control characters (API pattern), no comma (our lists). */
     private static final Pattern GROUP = Pattern.compile("^[^\\p{Cntrl},]{1,255}$");
-    private static final Pattern ID = Pattern.compile("^[A-Za-z0-9#:._-]{1,512}$");
+    private static final Pattern ID = Pattern.compile("^[^\\p{Cntrl}]{1,1024}$");
 
     private VerifyRequests() {
     }

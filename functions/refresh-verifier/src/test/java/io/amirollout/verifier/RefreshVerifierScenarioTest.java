@@ -111,11 +111,11 @@ class RefreshVerifierScenarioTest {
     }
 
     private VerifyResult checkpoint(boolean dryRun) {
-        return service.handle(new VerifyRequest(Phase.CHECKPOINT, GROUP, REFRESH, 10, 900, null, dryRun), Duration.ofMinutes(5), FUNCTION_ARN);
+        return service.handle(new VerifyRequest(Phase.CHECKPOINT, GROUP, REFRESH, 10, 900, null, dryRun), Duration.ofMinutes(5), FUNCTION_ARN, "req-1");
     }
 
     private VerifyResult succeeded() {
-        return service.handle(new VerifyRequest(Phase.SUCCEEDED, GROUP, REFRESH, null, null, null, false), Duration.ofMinutes(5), FUNCTION_ARN);
+        return service.handle(new VerifyRequest(Phase.SUCCEEDED, GROUP, REFRESH, null, null, null, false), Duration.ofMinutes(5), FUNCTION_ARN, "req-1");
     }
 
     private GroupRelease release() {
@@ -323,7 +323,7 @@ class RefreshVerifierScenarioTest {
         aws.apply();
 
         VerifyResult first = service.handle(new VerifyRequest(Phase.CHECKPOINT, GROUP, REFRESH, 10, 900, null, false),
-                Duration.ofSeconds(60), FUNCTION_ARN);
+                Duration.ofSeconds(60), FUNCTION_ARN, "req-1");
 
         assertEquals("CONTINUED", first.outcome(), first.toString());
         assertEquals(List.of(FUNCTION_ARN + " " + REFRESH + "#checkpoint-10"), continued);
@@ -333,13 +333,13 @@ class RefreshVerifierScenarioTest {
         aws.apply();
 
         VerifyResult second = service.handle(new VerifyRequest(null, null, null, null, null, REFRESH + "#checkpoint-10", false),
-                Duration.ofMinutes(5), FUNCTION_ARN);
+                Duration.ofMinutes(5), FUNCTION_ARN, "req-1");
 
         assertEquals("PASSED", second.outcome(), second.toString());
         assertEquals(1, aws.count("SendCommand"), "the continuation polls the command the first invocation sent");
         assertEquals(NotificationKind.TESTS_PASSED, notices.only().kind());
         VerifyResult late = service.handle(new VerifyRequest(null, null, null, null, null, REFRESH + "#checkpoint-10", false),
-                Duration.ofMinutes(5), FUNCTION_ARN);
+                Duration.ofMinutes(5), FUNCTION_ARN, "req-1");
         assertEquals("DUPLICATE", late.outcome(), "a duplicated continuation changes nothing");
     }
 
@@ -406,7 +406,7 @@ class RefreshVerifierScenarioTest {
     @Test
     void aRefreshAmiRolloutDidNotStartIsIgnored() {
         VerifyResult result = service.handle(new VerifyRequest(Phase.CHECKPOINT, GROUP, "someone-elses-refresh", 50, 300, null, false),
-                Duration.ofMinutes(5), FUNCTION_ARN);
+                Duration.ofMinutes(5), FUNCTION_ARN, "req-1");
 
         assertEquals("IGNORED", result.outcome());
         assertEquals(0, aws.requests().size(), "no AWS call at all");
@@ -420,13 +420,17 @@ class RefreshVerifierScenarioTest {
         aws.apply();
 
         VerifyResult result = service.handle(new VerifyRequest(Phase.MANUAL, GROUP, null, null, null, null, false),
-                Duration.ofMinutes(5), FUNCTION_ARN);
+                Duration.ofMinutes(5), FUNCTION_ARN, "req-1");
 
         assertEquals("FAILED", result.outcome(), result.toString());
         assertEquals("NONE", result.undo());
         assertEquals(0, aws.count("RollbackInstanceRefresh") + aws.count("StartInstanceRefresh"));
         assertTrue(ledger.rejected(GROUP).isEmpty());
         assertEquals(NotificationKind.TESTS_FAILED, notices.only().kind());
+        VerifyResult retried = service.handle(new VerifyRequest(Phase.MANUAL, GROUP, null, null, null, null, false),
+                Duration.ofMinutes(5), FUNCTION_ARN, "req-1");
+        assertEquals("DUPLICATE", retried.outcome(), "Lambda's retry of the same request (same request id) tests nothing again");
+        assertEquals(1, notices.all().size());
     }
 
     @Test

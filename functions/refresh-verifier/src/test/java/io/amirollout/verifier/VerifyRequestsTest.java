@@ -37,7 +37,7 @@ class VerifyRequestsTest {
         assertEquals("r#succeeded", parse("{\"continuation\":{\"id\":\"r#succeeded\"}}").continuationId());
         for (String bad : List.of("{\"verify\":\"web-asg\",\"force\":true}", "{\"verify\":\"\"}", "{\"verify\":\"a,b\"}",
                 "{\"verify\":\"web-asg\",\"dryRun\":\"yes\"}", "{\"continuation\":{\"id\":\"x\",\"attempt\":2}}",
-                "{\"continuation\":{\"id\":\"x y\"}}", "{\"hello\":1}", "[]",
+                "{\"continuation\":{\"id\":\"x\\ny\"}}", "{\"hello\":1}", "[]",
                 "{\"source\":\"aws.autoscaling\",\"detail-type\":\"EC2 Auto Scaling Instance Refresh Started\",\"detail\":{}}",
                 "{\"source\":\"aws.autoscaling\",\"detail-type\":\"EC2 Auto Scaling Instance Refresh Checkpoint Reached\","
                         + "\"detail\":{\"InstanceRefreshId\":\"r\",\"AutoScalingGroupName\":\"g\",\"CheckpointPercentage\":\"half\"}}")) {
