@@ -86,8 +86,12 @@ public final class DynamoStateTable implements StateTable {
     }
 
     private boolean conditionalPut(StateItem item, String condition, Map<String, AttributeValue> values) {
+        // Only the names the condition uses: DynamoDB rejects the request otherwise ("Value provided in
+        // ExpressionAttributeNames unused in expressions"), which made every revision-conditional write fail.
         Map<String, String> names = new HashMap<>();
-        names.put("#pk", PK);
+        if (condition.contains("#pk")) {
+            names.put("#pk", PK);
+        }
         if (condition.contains("#rev")) {
             names.put("#rev", REVISION);
         }
