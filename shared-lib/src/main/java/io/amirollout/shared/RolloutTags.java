@@ -31,6 +31,18 @@ public final class RolloutTags {
     /** Alarm names that stop and roll back the refresh (comma list). Default none. */
     public static final String ALARMS = "ami-rollout:alarms";
 
+    // Tests refresh-verifier runs (its README lists every test tag). These two are shared because they decide
+    // whether instance-refresh adds an early checkpoint (RefreshSettings.withEarlyCheckpoint).
+    /** SSM Run Command document refresh-verifier runs on a sample of the new instances. Default none. */
+    public static final String TEST_DOCUMENT = "ami-rollout:test-document";
+    /** ECS cluster (name or ARN) the group's instances join; refresh-verifier checks it. Default none. */
+    public static final String TEST_ECS_CLUSTER = "ami-rollout:test-ecs-cluster";
+    /**
+     * Percentage of the early checkpoint added for groups with tests ({@link #TEST_DOCUMENT} or
+     * {@link #TEST_ECS_CLUSTER}); {@code none} turns it off. Default 10.
+     */
+    public static final String EARLY_CHECKPOINT = "ami-rollout:early-checkpoint";
+
     // State written by the functions.
     /** Launch-template version created for a refresh that waits for the window. */
     public static final String PENDING_VERSION = "ami-rollout:pending-version";

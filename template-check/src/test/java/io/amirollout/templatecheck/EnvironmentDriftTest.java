@@ -187,8 +187,9 @@ class EnvironmentDriftTest {
             }
         }
         assertEquals(Set.of("cross-account-invoker", "pipeline-starter", "slack-notifier"), byRole.get("infra"));
-        assertEquals(Set.of("instance-refresh", "rollback-on-alarm", "termination-hostname", "slack-notifier"), byRole.get("workload"));
-        assertEquals(6, byRole.get("both").size());
+        assertEquals(Set.of("instance-refresh", "rollback-on-alarm", "termination-hostname", "slack-notifier",
+                "refresh-verifier"), byRole.get("workload"));
+        assertEquals(FUNCTIONS.size(), byRole.get("both").size());
     }
 
     /** The infra stack's invoker and a workload stack's role and function must name each other. */

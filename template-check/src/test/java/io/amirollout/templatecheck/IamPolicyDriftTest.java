@@ -41,6 +41,10 @@ class IamPolicyDriftTest {
                     "ec2:RunInstances", LAUNCH + " (roll forward starts a refresh to the previous version)",
                     "ec2:CreateTags", LAUNCH + " with tag specifications",
                     "iam:PassRole", LAUNCH + " with an instance profile"),
+            "refresh-verifier", Map.of(
+                    "ec2:RunInstances", LAUNCH + " (rollback and roll forward replace instances from the launch template)",
+                    "ec2:CreateTags", LAUNCH + " with tag specifications",
+                    "iam:PassRole", LAUNCH + " with an instance profile"),
             "slack-notifier", Map.of(
                     "kms:Decrypt", "Secrets Manager / SSM decrypt a customer-managed-key secret as the caller"),
             "cross-account-invoker", Map.of(
@@ -53,7 +57,10 @@ class IamPolicyDriftTest {
 
     /** The only actions that may be granted on Resource "*": AWS offers no resource-level scoping for them. */
     private static final Pattern UNSCOPABLE = Pattern.compile(
-            "(ec2:Describe\\w+|autoscaling:Describe\\w+|organizations:List\\w+)", Pattern.CASE_INSENSITIVE);
+            "(ec2:Describe\\w+|autoscaling:Describe\\w+|organizations:List\\w+|elasticloadbalancing:Describe\\w+"
+                    // Service Authorization Reference: no resource type for these (ecs:ListServices is scoped by its
+                    // ecs:cluster condition key instead).
+                    + "|ssm:GetCommandInvocation|ecs:ListServices)", Pattern.CASE_INSENSITIVE);
 
     private final Template template = Template.load();
 
@@ -155,7 +162,7 @@ class IamPolicyDriftTest {
     void namedGroupsResolveToOneGroupArnEach() {
         Resolver workload = new Resolver(template, Map.of("StackRole", "workload", "OrganizationId", "o-abcdef1234",
                 "InfraAccountId", "999988887777", "TargetAutoScalingGroups", "web-asg,api-asg"));
-        for (String functionId : List.of("InstanceRefreshFunction", "RollbackOnAlarmFunction")) {
+        for (String functionId : List.of("InstanceRefreshFunction", "RollbackOnAlarmFunction", "RefreshVerifierFunction")) {
             String policies = String.valueOf(workload.resolve(template.properties(functionId).get("Policies")));
             assertTrue(policies.contains("Resource=[arn:*:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/web-asg, "
                     + "arn:*:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/api-asg]"), functionId + ": " + policies);

@@ -35,7 +35,7 @@ public record FunctionSpec(String name, String handler, Map<String, String> vari
     static final String WEBHOOK_PATH = "/services/T0000/B0000/zipcheck";
 
     public static final List<String> NAMES = List.of("rollback-on-alarm", "termination-hostname", "slack-notifier",
-            "instance-refresh", "pipeline-starter", "cross-account-invoker");
+            "instance-refresh", "pipeline-starter", "cross-account-invoker", "refresh-verifier");
 
     public static FunctionSpec of(String name) {
         return switch (name) {
@@ -63,6 +63,10 @@ public record FunctionSpec(String name, String handler, Map<String, String> vari
                             "NOTIFICATION_TOPIC_ARN", TOPIC, "STATE_TABLE_NAME", "ami-rollout-state",
                             "SOURCE_PIPELINE_ARNS", "arn:aws:imagebuilder:eu-west-1:111122223333:image-pipeline/golden-al2023"),
                     (server, endpoint) -> CrossAccountStubs.stubs(server), ErrorPathStubs::crossAccount, true);
+            // One-second rounds: the SSM document is sent in the first round and its result read in the second.
+            case "refresh-verifier" -> new FunctionSpec(name, "io.amirollout.verifier.RefreshVerifierHandler",
+                    vars("STATE_TABLE_NAME", "ami-rollout-state", "NOTIFICATION_TOPIC_ARN", TOPIC, "POLL_INTERVAL_SECONDS", "1"),
+                    (server, endpoint) -> VerifierStubs.stubs(server), ErrorPathStubs::none, false);
             default -> throw new IllegalArgumentException("unknown function " + name + "; known: " + NAMES);
         };
     }

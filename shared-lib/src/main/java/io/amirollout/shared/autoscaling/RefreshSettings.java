@@ -60,6 +60,50 @@ public record RefreshSettings(int minHealthyPercentage, Integer instanceWarmup, 
                 scaleInProtectedInstances, standbyInstances);
     }
 
+    /** Early checkpoint percentage when a group has tests and no {@code ami-rollout:early-checkpoint} tag. */
+    public static final int DEFAULT_EARLY_CHECKPOINT = 10;
+    /**
+     * Checkpoint delay when the early checkpoint is added and the group has no {@code ami-rollout:checkpoint-delay}
+     * tag: long enough for refresh-verifier's default test timeouts (600 s) and its polling, far shorter than AWS's
+     * default of 3600 s.
+     */
+    public static final int DEFAULT_EARLY_CHECKPOINT_DELAY = 900;
+
+    /**
+     * The rule instance-refresh applies so that refresh-verifier can test a group before most of it is replaced:
+     * when the group has tests configured (an {@code ami-rollout:test-document} or {@code ami-rollout:test-ecs-cluster}
+     * tag) and {@code ami-rollout:early-checkpoint} is not {@code none}, the checkpoints start with the early
+     * percentage (default 10): {@code []} becomes {@code [10, 100]}, {@code [50, 100]} becomes {@code [10, 50, 100]};
+     * a list that already starts at or below it is kept. Without a delay tag the delay becomes 900 s. AWS emits
+     * "Checkpoint Reached" for every checkpoint except the 100 percent one, so the early checkpoint is where the
+     * verifier can still roll the refresh back cheaply. Pure: no AWS call. A malformed early-checkpoint tag is an
+     * {@link IllegalArgumentException} naming it.
+     */
+    public static RefreshSettings withEarlyCheckpoint(RefreshSettings settings, java.util.Map<String, String> tags) {
+        java.util.function.Function<String, java.util.Optional<String>> tag = key -> java.util.Optional.ofNullable(tags.get(key))
+                .map(String::trim).filter(v -> !v.isEmpty());
+        boolean tested = tag.apply(RolloutTags.TEST_DOCUMENT).isPresent() || tag.apply(RolloutTags.TEST_ECS_CLUSTER).isPresent();
+        String early = tag.apply(RolloutTags.EARLY_CHECKPOINT).orElse(Integer.toString(DEFAULT_EARLY_CHECKPOINT));
+        if (!tested || early.equalsIgnoreCase("none")) {
+            return settings;
+        }
+        List<String> problems = new ArrayList<>();
+        Integer percent = number(RolloutTags.EARLY_CHECKPOINT, early, 1, 99, problems);
+        if (percent == null) {
+            throw new IllegalArgumentException(String.join("; ", problems) + " (or 'none')");
+        }
+        List<Integer> checkpoints = new ArrayList<>(settings.checkpoints());
+        if (checkpoints.isEmpty()) {
+            checkpoints.add(100);
+        }
+        if (checkpoints.get(0) > percent) {
+            checkpoints.add(0, percent);
+        }
+        Integer delay = settings.checkpointDelay() != null ? settings.checkpointDelay() : DEFAULT_EARLY_CHECKPOINT_DELAY;
+        return new RefreshSettings(settings.minHealthyPercentage(), settings.instanceWarmup(), checkpoints, delay,
+                settings.alarms(), settings.scaleInProtectedInstances(), settings.standbyInstances());
+    }
+
     public RefreshPreferences toPreferences() {
         RefreshPreferences.Builder prefs = RefreshPreferences.builder()
                 .minHealthyPercentage(minHealthyPercentage)
