@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.ec2.model.ImageUsageResourceTypeOptionReq
 import software.amazon.awssdk.services.ec2.model.ImageUsageResourceTypeRequest;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,6 +29,8 @@ import java.util.UUID;
 final class UsageReports {
 
     static final String VERSION_DEPTH = "100";
+    /** A report older than this is still used, but the next one is requested (ready for tomorrow's run). */
+    static final Duration REFRESH_AFTER = Duration.ofHours(20);
 
     /** What the freshest usable report says. */
     sealed interface Answer permits Used, Unused, Unknown {
@@ -44,33 +47,44 @@ final class UsageReports {
     }
 
     /**
-     * The answer of the newest report created at or after {@code notBefore}; when there is none (or only a
-     * failed one), a new report is requested with a client token fixed per image and day, so a repeated
-     * run the same day requests nothing new.
+     * The answer of the newest available report created at or after {@code notBefore} (failed reports are
+     * ignored). When that report is missing or older than {@link #REFRESH_AFTER} and no newer one is pending,
+     * the next report is requested, with a client token fixed per image and day, so a repeated run the same
+     * day requests nothing new.
      */
     Answer check(Ec2Client ec2, String imageId, Instant notBefore, Instant now) {
-        List<ImageUsageReport> reports = new ArrayList<>();
-        ec2.describeImageUsageReportsPaginator(r -> r.imageIds(imageId)).imageUsageReports().forEach(reports::add);
-        ImageUsageReport newest = reports.stream()
-                .filter(r -> imageId.equals(r.imageId()) && r.creationTime() != null && !r.creationTime().isBefore(notBefore))
-                .filter(r -> !"error".equals(r.state()))
-                .max(Comparator.comparing(ImageUsageReport::creationTime)).orElse(null);
-        if (newest == null) {
-            String reportId = request(ec2, imageId, now);
-            return new Unknown("usage report " + reportId + " requested " + JanitorDecider.day(now) + ", not ready yet");
+        List<ImageUsageReport> recent = new ArrayList<>();
+        ec2.describeImageUsageReportsPaginator(r -> r.imageIds(imageId)).imageUsageReports().forEach(r -> {
+            if (imageId.equals(r.imageId()) && r.creationTime() != null && !r.creationTime().isBefore(notBefore)) {
+                recent.add(r);
+            }
+        });
+        ImageUsageReport available = newest(recent, "available");
+        ImageUsageReport pending = newest(recent, "pending");
+        boolean stale = available == null || available.creationTime().isBefore(now.minus(REFRESH_AFTER));
+        String requested = null;
+        if (stale && (pending == null || pending.creationTime().isBefore(now.minus(REFRESH_AFTER)))) {
+            // Ask for the next report now, so a fresh one is ready for the next daily run.
+            requested = request(ec2, imageId, now);
         }
-        if (!"available".equals(newest.state())) {
-            return new Unknown("usage report " + newest.reportId() + " is " + newest.state());
+        if (available == null) {
+            return new Unknown(pending != null ? "usage report " + pending.reportId() + " is still pending"
+                    : "usage report " + requested + " requested " + JanitorDecider.day(now) + ", not ready yet");
         }
         List<String> users = new ArrayList<>();
-        for (ImageUsageReportEntry entry : ec2.describeImageUsageReportEntriesPaginator(r -> r.reportIds(newest.reportId()))
+        for (ImageUsageReportEntry entry : ec2.describeImageUsageReportEntriesPaginator(r -> r.reportIds(available.reportId()))
                 .imageUsageReportEntries()) {
             if (entry.usageCount() != null && entry.usageCount() > 0 && (entry.imageId() == null || imageId.equals(entry.imageId()))) {
                 users.add(entry.usageCount() + " " + (entry.resourceType() == null ? "resource(s)" : entry.resourceType())
                         + " in " + entry.accountId());
             }
         }
-        return users.isEmpty() ? new Unused(newest.reportId()) : new Used(users, newest.reportId());
+        return users.isEmpty() ? new Unused(available.reportId()) : new Used(users, available.reportId());
+    }
+
+    private static ImageUsageReport newest(List<ImageUsageReport> reports, String state) {
+        return reports.stream().filter(r -> state.equals(r.state()))
+                .max(Comparator.comparing(ImageUsageReport::creationTime)).orElse(null);
     }
 
     private String request(Ec2Client ec2, String imageId, Instant now) {
