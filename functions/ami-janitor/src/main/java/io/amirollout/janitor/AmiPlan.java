@@ -1,5 +1,8 @@
 package io.amirollout.janitor;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -13,7 +16,8 @@ import java.util.List;
  * @param snapshotsKept     DEREGISTER: snapshots another AMI also uses (kept)
  */
 public record AmiPlan(String region, String imageId, String name, String imageName, long ageDays, Action action,
-                      List<String> reasons, Instant deregisterAfter, List<String> snapshotsToDelete,
+                      List<String> reasons,
+                      @JsonSerialize(using = ToStringSerializer.class) Instant deregisterAfter, List<String> snapshotsToDelete,
                       List<String> snapshotsKept) {
 
     public AmiPlan {

@@ -1,5 +1,8 @@
 package io.amirollout.janitor;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -12,7 +15,8 @@ import java.util.List;
  * @param complete    the pass is finished; false: the next run continues at unit {@code unitsDone}
  * @param table       the plans as a readable table (what a dry run is read for)
  */
-public record JanitorResult(boolean dryRun, String skipped, Instant passStartedAt, int unitsDone, int unitsTotal,
+public record JanitorResult(boolean dryRun, String skipped,
+                            @JsonSerialize(using = ToStringSerializer.class) Instant passStartedAt, int unitsDone, int unitsTotal,
                             boolean complete, int marked, int deregistered, int unmarked, int failed,
                             List<AmiOutcome> outcomes, List<String> problems, String table) {
 
