@@ -3,7 +3,7 @@ package io.amirollout.templatecheck;
 import java.util.List;
 
 /**
- * The six functions as the project defines them: template logical id, module folder, handler and
+ * The functions as the project defines them: template logical id, module folder, handler and
  * configuration class. The checks hold template.yaml and the code to this one table.
  */
 final class Functions {
@@ -27,7 +27,9 @@ final class Functions {
             new Function("TerminationHostnameFunction", "termination-hostname",
                     "io.amirollout.hostname.TerminationHostnameHandler", "io.amirollout.hostname.TerminationHostnameConfig"),
             new Function("SlackNotifierFunction", "slack-notifier",
-                    "io.amirollout.slack.SlackNotifierHandler", "io.amirollout.slack.SlackNotifierConfig"));
+                    "io.amirollout.slack.SlackNotifierHandler", "io.amirollout.slack.SlackNotifierConfig"),
+            new Function("AmiJanitorFunction", "ami-janitor",
+                    "io.amirollout.janitor.AmiJanitorHandler", "io.amirollout.janitor.JanitorConfig"));
 
     private Functions() {
     }

@@ -39,6 +39,15 @@ final class WorkloadGroups implements GroupReferences {
         Ec2Client ec2(String account, String region);
     }
 
+    /**
+     * The session policy of every assumed workload session: "the resulting session's permissions are the
+     * intersection of the role's identity-based policy and the session policies" (STS AssumeRole, Policy), so
+     * the janitor can only describe, even though the shared role may also invoke instance-refresh.
+     */
+    static final String SESSION_POLICY = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+            + "\"Action\":[\"autoscaling:DescribeAutoScalingGroups\",\"ec2:DescribeLaunchTemplates\","
+            + "\"ec2:DescribeLaunchTemplateVersions\"],\"Resource\":\"*\"}]}";
+
     private final JanitorConfig config;
     private final Clients clients;
     private final OrganizationsClient organizations;
@@ -149,7 +158,7 @@ final class WorkloadGroups implements GroupReferences {
                 return credentials.computeIfAbsent(account, a -> StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
                         .refreshRequest(r -> {
                             r.roleArn("arn:" + partition(region) + ":iam::" + a + ":role/" + config.workloadRoleName())
-                                    .roleSessionName("ami-janitor");
+                                    .roleSessionName("ami-janitor").policy(SESSION_POLICY);
                             if (config.externalId() != null) {
                                 r.externalId(config.externalId());
                             }

@@ -26,13 +26,9 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.CALLS_REAL_METHODS;
-import static org.mockito.Mockito.doAnswer;
-import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.withSettings;
 
 /** Which AMIs the groups use or would roll back to, read from launch-template versions. */
 class WorkloadGroupsTest {
@@ -68,24 +64,51 @@ class WorkloadGroupsTest {
         return new WorkloadGroups(config(), clients, mock(OrganizationsClient.class));
     }
 
-    /** An account with one group on launch template lt-1 (versions 1..latest, version n runs ami-...n). */
+    /** An account with one group on launch template lt-1 (version n runs images.get(n)). Hand-written fakes: mocking
+     *  the SDK's large client interfaces costs seconds per test. */
     private void account(String account, String groupVersion, long defaultVersion, long latest, Map<Long, String> images) {
-        AutoScalingClient asg = mock(AutoScalingClient.class, withSettings().defaultAnswer(CALLS_REAL_METHODS));
-        doReturn(DescribeAutoScalingGroupsResponse.builder().autoScalingGroups(AutoScalingGroup.builder().autoScalingGroupName("web-asg")
-                .launchTemplate(LaunchTemplateSpecification.builder().launchTemplateId("lt-1").version(groupVersion).build()).build())
-                .build()).when(asg).describeAutoScalingGroups(any(DescribeAutoScalingGroupsRequest.class));
-        Ec2Client client = mock(Ec2Client.class, withSettings().defaultAnswer(CALLS_REAL_METHODS));
-        doReturn(DescribeLaunchTemplatesResponse.builder().launchTemplates(LaunchTemplate.builder().launchTemplateId("lt-1")
-                .defaultVersionNumber(defaultVersion).latestVersionNumber(latest).build()).build())
-                .when(client).describeLaunchTemplates(any(DescribeLaunchTemplatesRequest.class));
-        doAnswer(invocation -> {
-            DescribeLaunchTemplateVersionsRequest request = invocation.getArgument(0);
-            versionsAsked.add(request.versions());
-            List<LaunchTemplateVersion> versions = request.versions().stream().map(Long::parseLong)
-                    .filter(images::containsKey).map(v -> LaunchTemplateVersion.builder().launchTemplateId("lt-1").versionNumber(v)
-                            .launchTemplateData(ResponseLaunchTemplateData.builder().imageId(images.get(v)).build()).build()).toList();
-            return DescribeLaunchTemplateVersionsResponse.builder().launchTemplateVersions(versions).build();
-        }).when(client).describeLaunchTemplateVersions(any(DescribeLaunchTemplateVersionsRequest.class));
+        AutoScalingClient asg = new AutoScalingClient() {
+            @Override
+            public DescribeAutoScalingGroupsResponse describeAutoScalingGroups(DescribeAutoScalingGroupsRequest request) {
+                return DescribeAutoScalingGroupsResponse.builder().autoScalingGroups(AutoScalingGroup.builder()
+                        .autoScalingGroupName("web-asg").launchTemplate(LaunchTemplateSpecification.builder()
+                                .launchTemplateId("lt-1").version(groupVersion).build()).build()).build();
+            }
+
+            @Override
+            public String serviceName() {
+                return "autoscaling";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Ec2Client client = new Ec2Client() {
+            @Override
+            public DescribeLaunchTemplatesResponse describeLaunchTemplates(DescribeLaunchTemplatesRequest request) {
+                return DescribeLaunchTemplatesResponse.builder().launchTemplates(LaunchTemplate.builder().launchTemplateId("lt-1")
+                        .defaultVersionNumber(defaultVersion).latestVersionNumber(latest).build()).build();
+            }
+
+            @Override
+            public DescribeLaunchTemplateVersionsResponse describeLaunchTemplateVersions(DescribeLaunchTemplateVersionsRequest request) {
+                versionsAsked.add(request.versions());
+                List<LaunchTemplateVersion> versions = request.versions().stream().map(Long::parseLong)
+                        .filter(images::containsKey).map(v -> LaunchTemplateVersion.builder().launchTemplateId("lt-1").versionNumber(v)
+                                .launchTemplateData(ResponseLaunchTemplateData.builder().imageId(images.get(v)).build()).build()).toList();
+                return DescribeLaunchTemplateVersionsResponse.builder().launchTemplateVersions(versions).build();
+            }
+
+            @Override
+            public String serviceName() {
+                return "ec2";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
         autoScaling.put(account, asg);
         ec2.put(account, client);
     }
