@@ -18,7 +18,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -65,7 +64,7 @@ public final class AmiJanitorHandler implements RequestStreamHandler {
                 }
             };
             SnapStartPriming.invoke(new AmiJanitorHandler(new JanitorService(config, region -> offlineEc2,
-                            new WorkloadGroups(config, offlineGroups, SnapStartPriming.offlineClient(OrganizationsClient.builder())),
+                            new WorkloadGroups(config, offlineGroups),
                             offlineTable, SnsNotificationPublisher.forTopic(SnapStartPriming.offlineClient(SnsClient.builder()),
                             config.notificationTopicArn()), Clock.systemUTC()), offlineTable),
                     AmiJanitorHandler.class.getResourceAsStream("/snapstart-priming-event.json"));
@@ -81,8 +80,7 @@ public final class AmiJanitorHandler implements RequestStreamHandler {
         Map<String, Ec2Client> ec2 = new ConcurrentHashMap<>();
         Function<String, Ec2Client> ec2ByRegion = region -> ec2.computeIfAbsent(region, r ->
                 AwsClients.build(Ec2Client.builder(), Region.of(r), DefaultCredentialsProvider.builder().build()));
-        WorkloadGroups groups = new WorkloadGroups(config, WorkloadGroups.production(config, AwsClients.build(StsClient.builder())),
-                AwsClients.build(OrganizationsClient.builder()));
+        WorkloadGroups groups = new WorkloadGroups(config, WorkloadGroups.production(config, AwsClients.build(StsClient.builder())));
         return new JanitorService(config, ec2ByRegion, groups, StateTables.dynamo(config.stateTableName()),
                 SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), config.notificationTopicArn()),
                 Clock.systemUTC());

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * @param usageReportMaxAgeHours {@code USAGE_REPORT_MAX_AGE_HOURS}: how old a usage report may be to count (48)
  * @param workloadRoleName       {@code WORKLOAD_ROLE_NAME}: the cross-account role every workload stack creates
  * @param externalId             {@code EXTERNAL_ID}: sts:ExternalId for that role (null = none)
- * @param workloadAccounts       {@code WORKLOAD_ACCOUNTS}: accounts whose groups are read (empty = every ACTIVE
- *                               account of the organization, from Organizations)
+ * @param workloadAccounts       {@code WORKLOAD_ACCOUNTS}: workload accounts whose groups are read through the
+ *                               role (the infra account's own groups are always read)
  * @param stateTableName         {@code STATE_TABLE_NAME}: the infra stack's state table
  * @param notificationTopicArn   {@code NOTIFICATION_TOPIC_ARN}: where notices go (null = log only)
  * @param dryRun                 {@code DRY_RUN}: decide and report, change nothing (default <b>true</b> for this function)

@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.ec2.model.DescribeLaunchTemplatesResponse
 import software.amazon.awssdk.services.ec2.model.LaunchTemplate;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 import software.amazon.awssdk.services.ec2.model.ResponseLaunchTemplateData;
-import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.sts.model.StsException;
 
 import java.util.ArrayList;
@@ -25,10 +24,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
 
 /** Which AMIs the groups use or would roll back to, read from launch-template versions. */
 class WorkloadGroupsTest {
@@ -61,7 +56,7 @@ class WorkloadGroupsTest {
                 return ec2.get(account);
             }
         };
-        return new WorkloadGroups(config(), clients, mock(OrganizationsClient.class));
+        return new WorkloadGroups(config(), clients);
     }
 
     /** An account with one group on launch template lt-1 (version n runs images.get(n)). Hand-written fakes: mocking
@@ -164,10 +159,7 @@ class WorkloadGroupsTest {
     }
 
     @Test
-    void configuredAccountsMeanNoOrganizationsCall() {
-        OrganizationsClient organizations = mock(OrganizationsClient.class);
-        WorkloadGroups groups = new WorkloadGroups(config(), null, organizations);
-        assertEquals(List.of(INFRA, WORKLOAD), groups.accounts());
-        verify(organizations, never()).listAccountsPaginator(any(software.amazon.awssdk.services.organizations.model.ListAccountsRequest.class));
+    void theInfraAccountAndTheConfiguredAccountsAreRead() {
+        assertEquals(List.of(INFRA, WORKLOAD), new WorkloadGroups(config(), null).accounts());
     }
 }
