@@ -35,7 +35,7 @@ public record FunctionSpec(String name, String handler, Map<String, String> vari
     static final String WEBHOOK_PATH = "/services/T0000/B0000/zipcheck";
 
     public static final List<String> NAMES = List.of("rollback-on-alarm", "termination-hostname", "slack-notifier",
-            "instance-refresh", "pipeline-starter", "cross-account-invoker");
+            "instance-refresh", "pipeline-starter", "cross-account-invoker", "ami-janitor");
 
     public static FunctionSpec of(String name) {
         return switch (name) {
@@ -61,6 +61,11 @@ public record FunctionSpec(String name, String handler, Map<String, String> vari
                             "TARGET_ACCOUNTS", ACCOUNT + ",555566667777", "TARGET_REGIONS", "eu-west-1",
                             "NOTIFICATION_TOPIC_ARN", TOPIC),
                     (server, endpoint) -> CrossAccountStubs.stubs(server), ErrorPathStubs::crossAccount, true);
+            case "ami-janitor" -> new FunctionSpec(name, "io.amirollout.janitor.AmiJanitorHandler",
+                    vars("INFRA_ACCOUNT_ID", "111122223333", "IMAGE_NAMES", "golden-al2023", "REGIONS", "eu-west-1",
+                            "WORKLOAD_ROLE_NAME", "ami-rollout-invoker-access", "STATE_TABLE_NAME", "ami-rollout-state",
+                            "NOTIFICATION_TOPIC_ARN", TOPIC, "DRY_RUN", "false"),
+                    (server, endpoint) -> JanitorStubs.stubs(server), ErrorPathStubs::none, false);
             default -> throw new IllegalArgumentException("unknown function " + name + "; known: " + NAMES);
         };
     }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -100,9 +101,10 @@ final class JanitorApplier {
         }
         List<String> deleted = new ArrayList<>();
         List<String> kept = new ArrayList<>(plan.snapshotsKept());
+        // Checked again right before deleting: an AMI registered from a snapshot since the plan keeps it.
+        Map<String, List<String>> users = begun.snapshotIds().isEmpty() ? Map.of() : catalog.snapshotUsers(ec2);
         for (String snapshot : begun.snapshotIds()) {
-            // Checked again right before deleting: an AMI registered from it since the plan keeps it.
-            List<String> others = catalog.otherImagesUsing(ec2, snapshot, begun.imageId());
+            List<String> others = AmiCatalog.othersUsing(users, snapshot, begun.imageId());
             if (!others.isEmpty()) {
                 kept.add(snapshot);
                 continue;

@@ -115,6 +115,8 @@ public final class JanitorService {
         final List<AmiOutcome> outcomes = new ArrayList<>();
         final List<String> problems = new ArrayList<>();
         final Map<String, GroupReferences.Snapshot> groupsByRegion = new HashMap<>();
+        /** Per region, read once per run when a deregistration is planned: which images use each snapshot. */
+        final Map<String, Map<String, List<String>>> snapshotUsers = new HashMap<>();
 
         Run(boolean dryRun, Instant now, LongSupplier remainingMillis) {
             this.dryRun = dryRun;
@@ -165,10 +167,11 @@ public final class JanitorService {
         Usage usage = needsUsage ? usage(ec2, ami, mark, run) : Usage.none();
         AmiPlan plan = JanitorDecider.decide(ami, newest, usage, mark, run.now, policy);
         if (plan.action() == AmiPlan.Action.DEREGISTER) {
+            Map<String, List<String>> users = run.snapshotUsers.computeIfAbsent(ami.region(), r -> catalog.snapshotUsers(ec2));
             List<String> delete = new ArrayList<>();
             List<String> kept = new ArrayList<>();
             for (String snapshot : ami.snapshotIds()) {
-                (catalog.otherImagesUsing(ec2, snapshot, ami.imageId()).isEmpty() ? delete : kept).add(snapshot);
+                (AmiCatalog.othersUsing(users, snapshot, ami.imageId()).isEmpty() ? delete : kept).add(snapshot);
             }
             plan = plan.withSnapshots(delete, kept);
         }

@@ -126,9 +126,6 @@ final class FakeEc2 implements Ec2Client {
             return image.tags().stream().anyMatch(t -> t.key().equals(key)
                     && filter.values().stream().anyMatch(v -> glob(v).matcher(t.value()).matches()));
         }
-        if (filter.name().equals("block-device-mapping.snapshot-id")) {
-            return image.blockDeviceMappings().stream().anyMatch(m -> m.ebs() != null && filter.values().contains(m.ebs().snapshotId()));
-        }
         throw new UnsupportedOperationException("filter " + filter.name());
     }
 
