@@ -86,8 +86,12 @@ public final class DynamoStateTable implements StateTable {
     }
 
     private boolean conditionalPut(StateItem item, String condition, Map<String, AttributeValue> values) {
+        // DynamoDB refuses a name that the expression does not use ("Value provided in
+        // ExpressionAttributeNames unused in expressions"): only the names the condition mentions.
         Map<String, String> names = new HashMap<>();
-        names.put("#pk", PK);
+        if (condition.contains("#pk")) {
+            names.put("#pk", PK);
+        }
         if (condition.contains("#rev")) {
             names.put("#rev", REVISION);
         }
