@@ -60,7 +60,10 @@ class AmiJanitorIT {
     static final String NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
 
     static WireMockServer front;
+    /** The janitor's EC2, through the front. */
     Ec2Client ec2;
+    /** The test's own EC2, straight to moto: seeding is not what the janitor did. */
+    Ec2Client seedEc2;
     DynamoDbClient dynamo;
     StateTable table;
     SimulatedClock clock;
@@ -101,6 +104,7 @@ class AmiJanitorIT {
         ec2Answer("DescribeImageUsageReports", null, 5, "<imageUsageReportSet/>");
         ec2Answer("CreateImageUsageReport", null, 5, "<reportId>amiur-0000000000000000r</reportId>");
         ec2 = Moto.client(Ec2Client.builder(), null, Moto.REGION, frontUri());
+        seedEc2 = Moto.client(Ec2Client.builder());
         dynamo = Moto.client(DynamoDbClient.builder());
         dynamo.createTable(r -> r.tableName("ami-rollout-state").billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
@@ -145,15 +149,15 @@ class AmiJanitorIT {
 
     /** An AMI of this pipeline, made in moto from an instance (moto creates its snapshot), tagged as Image Builder does. */
     private String pipelineAmi(String label, Map<String, String> extraTags) {
-        String instance = ec2.runInstances(r -> r.imageId(Workload.OLD_AMI).instanceType("t3.micro").minCount(1).maxCount(1))
+        String instance = seedEc2.runInstances(r -> r.imageId(Workload.OLD_AMI).instanceType("t3.micro").minCount(1).maxCount(1))
                 .instances().get(0).instanceId();
-        String imageId = ec2.createImage(r -> r.instanceId(instance).name("golden-al2023 " + label)).imageId();
-        ec2.terminateInstances(r -> r.instanceIds(instance));
+        String imageId = seedEc2.createImage(r -> r.instanceId(instance).name("golden-al2023 " + label)).imageId();
+        seedEc2.terminateInstances(r -> r.instanceIds(instance));
         List<Tag> tags = new ArrayList<>(List.of(Tag.builder().key("CreatedBy").value("EC2 Image Builder").build(),
                 Tag.builder().key("Ec2ImageBuilderArn").value("arn:aws:imagebuilder:eu-west-1:" + INFRA
                         + ":image/golden-al2023/1.0." + label.length() + "/1").build()));
         extraTags.forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
-        ec2.createTags(r -> r.resources(imageId).tags(tags));
+        seedEc2.createTags(r -> r.resources(imageId).tags(tags));
         return imageId;
     }
 
@@ -200,7 +204,7 @@ class AmiJanitorIT {
     }
 
     private Image image(String imageId) {
-        List<Image> images = ec2.describeImages(r -> r.imageIds(imageId).owners(INFRA)).images();
+        List<Image> images = seedEc2.describeImages(r -> r.imageIds(imageId).owners(INFRA)).images();
         return images.isEmpty() ? null : images.get(0);
     }
 
@@ -209,7 +213,7 @@ class AmiJanitorIT {
     }
 
     private List<String> snapshots() {
-        return ec2.describeSnapshots(r -> r.ownerIds("self")).snapshots().stream().map(s -> s.snapshotId()).toList();
+        return seedEc2.describeSnapshots(r -> r.ownerIds("self")).snapshots().stream().map(s -> s.snapshotId()).toList();
     }
 
     private List<String> calls(String action) {
@@ -258,8 +262,8 @@ class AmiJanitorIT {
         usage.put(rollback, List.of());
         usage.put(newest, List.of());
         // The workload account: web-asg runs v2 (newest AMI); v1, with the older AMI, is what it rolls back to.
-        Ec2Client workloadEc2 = Moto.client(Ec2Client.builder(), WORKLOAD, Moto.REGION, frontUri());
-        AutoScalingClient workloadAsg = Moto.client(AutoScalingClient.builder(), WORKLOAD, Moto.REGION, frontUri());
+        Ec2Client workloadEc2 = Moto.client(Ec2Client.builder(), WORKLOAD, Moto.REGION);
+        AutoScalingClient workloadAsg = Moto.client(AutoScalingClient.builder(), WORKLOAD, Moto.REGION);
         String vpc = workloadEc2.createVpc(r -> r.cidrBlock("10.30.0.0/16")).vpc().vpcId();
         String subnet = workloadEc2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.30.1.0/24").availabilityZone("eu-west-1a"))
                 .subnet().subnetId();

@@ -74,7 +74,8 @@ final class JanitorApplier {
             return lostRace(plan);
         }
         ec2.deleteTags(r -> r.resources(plan.imageId()).tags(Tag.builder().key(JanitorTags.DEREGISTER_AFTER).build()));
-        if (ami.deprecationTime() != null) {
+        // Our mark set a deprecation time; an AMI showing one is deprecated whoever set it on a marked AMI.
+        if (ami.deprecationTime() != null || mark != null && mark.marked()) {
             ec2.disableImageDeprecation(r -> r.imageId(plan.imageId()));
         }
         Log.info("AMI mark removed", "imageId", plan.imageId(), "region", plan.region(), "reason", String.join("; ", plan.reasons()));
