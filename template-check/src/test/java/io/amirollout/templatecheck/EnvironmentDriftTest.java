@@ -184,9 +184,9 @@ class EnvironmentDriftTest {
                 }
             }
         }
-        assertEquals(Set.of("cross-account-invoker", "pipeline-starter", "slack-notifier"), byRole.get("infra"));
+        assertEquals(Set.of("cross-account-invoker", "pipeline-starter", "slack-notifier", "ami-janitor"), byRole.get("infra"));
         assertEquals(Set.of("instance-refresh", "rollback-on-alarm", "termination-hostname", "slack-notifier"), byRole.get("workload"));
-        assertEquals(6, byRole.get("both").size());
+        assertEquals(FUNCTIONS.size(), byRole.get("both").size());
     }
 
     /** The infra stack's invoker and a workload stack's role and function must name each other. */
