@@ -102,7 +102,7 @@ public final class AmiJanitorHandler implements RequestStreamHandler {
         boolean dryRun = configDryRun || request.dryRun();
         boolean claimed = false;
         if (request.eventId() != null && !dryRun) {
-            claimed = processed.claim(SCOPE, request.eventId(), java.time.Instant.now(), Duration.ofDays(7),
+            claimed = processed.claim(SCOPE, request.eventId(), service.clock().instant(), Duration.ofDays(7),
                     Map.of("source", request.source()));
             if (!claimed) {
                 Log.info("duplicate scheduled event: already handled, nothing done", "eventId", request.eventId());

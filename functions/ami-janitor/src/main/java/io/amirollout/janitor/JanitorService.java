@@ -52,6 +52,11 @@ public final class JanitorService {
         return config;
     }
 
+    /** The service's clock (simulated in tests): the handler stamps its duplicate-event markers with it. */
+    Clock clock() {
+        return clock;
+    }
+
     record Unit(String region, String imageName) {
     }
 

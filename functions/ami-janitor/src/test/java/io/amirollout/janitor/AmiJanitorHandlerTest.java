@@ -116,6 +116,18 @@ class AmiJanitorHandlerTest {
     }
 
     @Test
+    void aTransientErrorFailsTheInvocationAndTheRetryRunsAgain() {
+        oldUnusedAmi();
+        AmiJanitorHandler handler = handler(Map.of());
+        f.ec2.throttleDescribeImages = 1; // the fake is called directly: no SDK retry in between
+        org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> run(handler, "scheduled-event.json"));
+        assertTrue(f.ec2.mutations().isEmpty());
+        JsonNode retry = run(handler, "scheduled-event.json");
+        assertEquals(null, retry.get("skipped"), "the claim was released: Lambda's retry of the same event runs");
+        assertEquals(1, retry.get("marked").asInt());
+    }
+
+    @Test
     void resultIsJson() {
         oldUnusedAmi();
         JsonNode result = run(handler(Map.of()), "manual-request-dry-run.json");

@@ -61,6 +61,10 @@ final class FakeEc2 implements Ec2Client {
     private final Map<String, List<ImageUsageReportEntry>> entries = new LinkedHashMap<>();
     private final Clock clock;
     private int nextReport = 1;
+    /** When set, DescribeImages answers this many throttling errors first (the SDK retries 3 times in all). */
+    int throttleDescribeImages;
+    /** When set, DeregisterImage is refused with this error code. */
+    String refuseDeregister;
 
     FakeEc2(Clock clock) {
         this.clock = clock;
@@ -110,6 +114,12 @@ final class FakeEc2 implements Ec2Client {
     @Override
     public DescribeImagesResponse describeImages(DescribeImagesRequest request) {
         calls.add("ec2:DescribeImages");
+        if (throttleDescribeImages > 0) {
+            throttleDescribeImages--;
+            throw (Ec2Exception) Ec2Exception.builder().statusCode(503).message("Request limit exceeded.")
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("RequestLimitExceeded").errorMessage("Request limit exceeded.")
+                            .serviceName("Ec2").build()).build();
+        }
         List<Image> matching = images.values().stream()
                 .filter(i -> request.owners().isEmpty() || request.owners().contains(i.ownerId()))
                 .filter(i -> request.filters().stream().allMatch(f -> matches(i, f))).toList();
@@ -172,6 +182,9 @@ final class FakeEc2 implements Ec2Client {
     @Override
     public DeregisterImageResponse deregisterImage(DeregisterImageRequest request) {
         calls.add("ec2:DeregisterImage " + request.imageId());
+        if (refuseDeregister != null) {
+            throw error(refuseDeregister, "You are not authorized to perform this operation.");
+        }
         Image image = require(request.imageId());
         if (image.deregistrationProtection() != null && image.deregistrationProtection().startsWith("enabled")) {
             throw error("InvalidParameterValue", "deregistration protection is enabled");

@@ -234,6 +234,32 @@ class JanitorScenarioTest {
     }
 
     @Test
+    void aRefusedDeregistrationIsReportedAndTheOthersCarryOn() {
+        twoNewest();
+        f.ami("ami-00000000000000ol1", 90);
+        f.ami("ami-00000000000000ol2", 91);
+        f.run();
+        f.daily(1);
+        assertEquals(AmiMark.State.MARKED, f.state("ami-00000000000000ol1"));
+        f.ec2.refuseDeregister = "UnauthorizedOperation";
+        List<JanitorResult> results = f.daily(10);
+        List<AmiOutcome> failed = results.stream().flatMap(r -> r.outcomes().stream())
+                .filter(o -> o.status() == AmiOutcome.Status.FAILED).toList();
+        assertTrue(failed.size() >= 2, "refused, reported, retried on later runs: " + failed);
+        assertTrue(failed.stream().allMatch(o -> o.detail().startsWith("UnauthorizedOperation")), failed.toString());
+        assertEquals(Set.of("ami-00000000000000ol1", "ami-00000000000000ol2"),
+                failed.stream().map(o -> o.plan().imageId()).collect(java.util.stream.Collectors.toSet()), "one failing never stops the other");
+        assertTrue(f.notices.ofKind(NotificationKind.AMI_DEREGISTERED).stream()
+                .anyMatch(n -> n.severity() == io.amirollout.shared.Severity.ERROR));
+        assertTrue(f.registered("ami-00000000000000ol1") && f.ec2.snapshots.contains("snap-00000000000000ol1"),
+                "nothing deleted after a refused deregistration");
+        f.ec2.refuseDeregister = null;
+        f.daily(2);
+        assertFalse(f.registered("ami-00000000000000ol1"), "the next run finishes it");
+        assertFalse(f.ec2.snapshots.contains("snap-00000000000000ol1"));
+    }
+
+    @Test
     void everyEc2CallIsInIamActions() {
         twoNewest();
         f.ami("ami-00000000000000old", 90);
