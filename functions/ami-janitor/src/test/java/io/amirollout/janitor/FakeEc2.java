@@ -63,6 +63,8 @@ final class FakeEc2 implements Ec2Client {
     private int nextReport = 1;
     /** When set, DescribeImages answers this many throttling errors first (the SDK retries 3 times in all). */
     int throttleDescribeImages;
+    /** When set, DeleteSnapshot answers this many throttling errors first. */
+    int throttleDeleteSnapshot;
     /** When set, DeregisterImage is refused with this error code. */
     String refuseDeregister;
 
@@ -196,6 +198,12 @@ final class FakeEc2 implements Ec2Client {
     @Override
     public DeleteSnapshotResponse deleteSnapshot(DeleteSnapshotRequest request) {
         calls.add("ec2:DeleteSnapshot " + request.snapshotId());
+        if (throttleDeleteSnapshot > 0) {
+            throttleDeleteSnapshot--;
+            throw (Ec2Exception) Ec2Exception.builder().statusCode(503).message("Request limit exceeded.")
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("RequestLimitExceeded").errorMessage("Request limit exceeded.")
+                            .serviceName("Ec2").build()).build();
+        }
         if (!snapshots.contains(request.snapshotId())) {
             throw error("InvalidSnapshot.NotFound", "The snapshot '" + request.snapshotId() + "' does not exist.");
         }

@@ -260,6 +260,34 @@ class JanitorScenarioTest {
     }
 
     @Test
+    void aDeregistrationInterruptedAfterDeregisterImageFinishesItsSnapshotsOnTheNextRun() {
+        twoNewest();
+        f.ami("ami-00000000000000old", 90);
+        f.run();
+        f.daily(6);
+        f.ec2.throttleDeleteSnapshot = 1;
+        // The first run at or after the date deregisters, then DeleteSnapshot is throttled: the invocation fails.
+        RuntimeException thrown = null;
+        for (int day = 0; day < 4 && thrown == null; day++) {
+            f.clock.advance(Duration.ofDays(1));
+            try {
+                f.run();
+            } catch (RuntimeException e) {
+                thrown = e;
+            }
+        }
+        assertTrue(thrown != null, "a transient error fails the invocation");
+        assertFalse(f.registered("ami-00000000000000old"), "the AMI is already gone");
+        assertEquals(AmiMark.State.DEREGISTERING, f.state("ami-00000000000000old"));
+        assertTrue(f.ec2.snapshots.contains("snap-00000000000000old"));
+
+        JanitorResult retry = f.run(); // Lambda's retry, or the next day
+        assertFalse(f.ec2.snapshots.contains("snap-00000000000000old"), "the snapshot is deleted on the retry");
+        assertEquals(AmiMark.State.DEREGISTERED, f.state("ami-00000000000000old"));
+        assertEquals(1, retry.deregistered());
+    }
+
+    @Test
     void everyEc2CallIsInIamActions() {
         twoNewest();
         f.ami("ami-00000000000000old", 90);
