@@ -41,6 +41,7 @@ final class Functions {
             case "instance-refresh" -> "image-released.json";
             case "pipeline-starter" -> "object-created.json";
             case "cross-account-invoker" -> "image-available.json";
+            case "ami-janitor" -> "scheduled-event.json";
             default -> throw new IllegalArgumentException("unknown function " + name + "; known: " + NAMES);
         };
     }

@@ -186,7 +186,7 @@ class EnvironmentDriftTest {
                 }
             }
         }
-        assertEquals(Set.of("cross-account-invoker", "pipeline-starter", "slack-notifier"), byRole.get("infra"));
+        assertEquals(Set.of("cross-account-invoker", "pipeline-starter", "slack-notifier", "ami-janitor"), byRole.get("infra"));
         assertEquals(Set.of("instance-refresh", "rollback-on-alarm", "termination-hostname", "slack-notifier",
                 "refresh-verifier"), byRole.get("workload"));
         assertEquals(FUNCTIONS.size(), byRole.get("both").size());

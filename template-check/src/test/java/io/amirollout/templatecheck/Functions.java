@@ -29,7 +29,9 @@ final class Functions {
             new Function("SlackNotifierFunction", "slack-notifier",
                     "io.amirollout.slack.SlackNotifierHandler", "io.amirollout.slack.SlackNotifierConfig"),
             new Function("RefreshVerifierFunction", "refresh-verifier",
-                    "io.amirollout.verifier.RefreshVerifierHandler", "io.amirollout.verifier.RefreshVerifierConfig"));
+                    "io.amirollout.verifier.RefreshVerifierHandler", "io.amirollout.verifier.RefreshVerifierConfig"),
+            new Function("AmiJanitorFunction", "ami-janitor",
+                    "io.amirollout.janitor.AmiJanitorHandler", "io.amirollout.janitor.JanitorConfig"));
 
     private Functions() {
     }

@@ -49,6 +49,9 @@ class IamPolicyDriftTest {
                     "kms:Decrypt", "Secrets Manager / SSM decrypt a customer-managed-key secret as the caller"),
             "cross-account-invoker", Map.of(
                     "sqs:SendMessage", "Lambda sends failed async events to the on-failure queue with the "
+                            + "function's role; SAM adds this only to roles it creates, this role is explicit"),
+            "ami-janitor", Map.of(
+                    "sqs:SendMessage", "Lambda sends failed async events to the on-failure queue with the "
                             + "function's role; SAM adds this only to roles it creates, this role is explicit"));
 
     /** Listed by a function but granted to another principal: function folder -> action -> resource. */
@@ -124,18 +127,56 @@ class IamPolicyDriftTest {
         }
     }
 
+    /** The describes ami-janitor needs in workload accounts (its sessions are limited to them by a session policy). */
+    static final Set<String> JANITOR_READS = Set.of("autoscaling:describeautoscalinggroups", "ec2:describelaunchtemplates",
+            "ec2:describelaunchtemplateversions");
+
     @Test
-    void invokerAccessRoleMayOnlyInvokeInstanceRefresh() {
+    void invokerAccessRoleMayOnlyInvokeInstanceRefreshAndReadGroups() {
         List<Map<String, Object>> statements = Policies.statements(template.properties("InvokerAccessRole"));
-        assertEquals(Set.of("lambda:invokefunction"), Policies.allowedActions(statements));
+        Set<String> expected = new TreeSet<>(JANITOR_READS);
+        expected.add("lambda:invokefunction");
+        assertEquals(expected, Policies.allowedActions(statements));
         for (Map<String, Object> statement : statements) {
             String resources = String.valueOf(statement.get("Resource"));
-            assertTrue(resources.contains("InstanceRefreshFunction"), "InvokerAccessRole resources name instance-refresh: " + resources);
-            assertTrue(!resources.contains("'*'") && !resources.equals("*"), "no wildcard resource");
+            Set<String> actions = lower(new TreeSet<>(Policies.actions(statement)));
+            if (actions.contains("lambda:invokefunction")) {
+                assertEquals(Set.of("lambda:invokefunction"), actions, "invoke stands alone");
+                assertTrue(resources.contains("InstanceRefreshFunction"), "InvokerAccessRole resources name instance-refresh: " + resources);
+                assertTrue(!resources.contains("'*'") && !resources.equals("*"), "no wildcard resource");
+            } else {
+                assertTrue(JANITOR_READS.containsAll(actions), "only read-only describes besides invoke: " + actions);
+            }
         }
         String trust = String.valueOf(template.properties("InvokerAccessRole").get("AssumeRolePolicyDocument"));
         assertTrue(trust.contains("aws:PrincipalOrgID"), "trust limited to the organization");
         assertTrue(trust.contains("aws:PrincipalArn") && trust.contains("InvokerRoleName"), "trust limited to the invoker's role");
+        assertTrue(trust.contains("JanitorRoleName"), "and ami-janitor's role");
+    }
+
+    @Test
+    void amiJanitorChangesOnlyImageBuilderAmisAndSnapshots() {
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> statement : Policies.functionStatements(template, "AmiJanitorFunction")) {
+            Set<String> actions = new TreeSet<>(Policies.actions(statement));
+            boolean changes = actions.stream().anyMatch(a -> Set.of("ec2:DeregisterImage", "ec2:DeleteSnapshot",
+                    "ec2:EnableImageDeprecation", "ec2:DisableImageDeprecation", "ec2:CreateTags", "ec2:DeleteTags").contains(a));
+            if (!changes) {
+                continue;
+            }
+            String condition = String.valueOf(statement.get("Condition"));
+            if (!condition.contains("aws:ResourceTag/CreatedBy=EC2 Image Builder")) {
+                problems.add(statement.get("Sid") + ": not conditioned on Image Builder's CreatedBy tag: " + condition);
+            }
+            if ((actions.contains("ec2:CreateTags") || actions.contains("ec2:DeleteTags"))
+                    && !condition.contains("aws:TagKeys=[ami-rollout:deregister-after]")) {
+                problems.add(statement.get("Sid") + ": tags limited to the janitor's own key: " + condition);
+            }
+            if (actions.contains("ec2:DeregisterImage") && !condition.contains("aws:ResourceTag/ami-rollout:deregister-after=false")) {
+                problems.add(statement.get("Sid") + ": deregisters only AMIs carrying the mark: " + condition);
+            }
+        }
+        assertEquals(List.of(), problems);
     }
 
     @ParameterizedTest

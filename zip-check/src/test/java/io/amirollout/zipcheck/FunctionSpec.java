@@ -35,7 +35,7 @@ public record FunctionSpec(String name, String handler, Map<String, String> vari
     static final String WEBHOOK_PATH = "/services/T0000/B0000/zipcheck";
 
     public static final List<String> NAMES = List.of("rollback-on-alarm", "termination-hostname", "slack-notifier",
-            "instance-refresh", "pipeline-starter", "cross-account-invoker", "refresh-verifier");
+            "instance-refresh", "pipeline-starter", "cross-account-invoker", "refresh-verifier", "ami-janitor");
 
     public static FunctionSpec of(String name) {
         return switch (name) {
@@ -67,6 +67,11 @@ public record FunctionSpec(String name, String handler, Map<String, String> vari
             case "refresh-verifier" -> new FunctionSpec(name, "io.amirollout.verifier.RefreshVerifierHandler",
                     vars("STATE_TABLE_NAME", "ami-rollout-state", "NOTIFICATION_TOPIC_ARN", TOPIC, "POLL_INTERVAL_SECONDS", "1"),
                     (server, endpoint) -> VerifierStubs.stubs(server), ErrorPathStubs::none, false);
+            case "ami-janitor" -> new FunctionSpec(name, "io.amirollout.janitor.AmiJanitorHandler",
+                    vars("INFRA_ACCOUNT_ID", "111122223333", "IMAGE_NAMES", "golden-al2023", "REGIONS", "eu-west-1",
+                            "WORKLOAD_ROLE_NAME", "ami-rollout-invoker-access", "STATE_TABLE_NAME", "ami-rollout-state",
+                            "NOTIFICATION_TOPIC_ARN", TOPIC, "DRY_RUN", "false"),
+                    (server, endpoint) -> JanitorStubs.stubs(server), ErrorPathStubs::none, false);
             default -> throw new IllegalArgumentException("unknown function " + name + "; known: " + NAMES);
         };
     }
