@@ -55,9 +55,10 @@ class DeploymentGuardsTest {
             Object condition = resource.get("Condition");
             String roleName = String.valueOf(template.properties(id).get("RoleName"));
             boolean guarded = "CreateInvokerAccessRoleHere".equals(condition) || roleName.contains("AWS::Region");
-            // The infra stack is deployed in one region (docs/DEPLOY.md); its invoker role is the one name every
-            // workload stack trusts, so it cannot carry the region.
-            boolean infraOnly = "IsInfra".equals(condition) && id.equals("CrossAccountInvokerRole");
+            // The infra stack is deployed in one region (docs/DEPLOY.md); its invoker and janitor roles are the
+            // names every workload stack's InvokerAccessRole trusts, so they cannot carry the region.
+            boolean infraOnly = "IsInfra".equals(condition)
+                    && (id.equals("CrossAccountInvokerRole") || id.equals("AmiJanitorRole"));
             if (!guarded && !infraOnly) {
                 problems.add(id + " has a fixed RoleName but neither a one-region condition nor the region in its name");
             }
