@@ -14,9 +14,21 @@ import java.util.Optional;
  * @param slackTimeout    time limit of one HTTP attempt to Slack
  * @param consoleBaseUrl  base of the AWS console links in messages (no trailing slash)
  * @param dryRun          build and log each message's summary, post nothing
+ * @param paceInterval    least time between two posts of one container ({@code PACE_INTERVAL_MILLIS})
+ * @param stateTableName  the stack's state table (posted deliveries and steps, release status), null = memory only
+ * @param recordStatus    {@code RECORD_RELEASE_STATUS}: record the organization-wide status (infra stack)
  */
 public record SlackNotifierConfig(WebhookLocation webhook, Duration webhookCacheTtl, Duration slackTimeout,
-                                  String consoleBaseUrl, boolean dryRun) {
+                                  String consoleBaseUrl, boolean dryRun, Duration paceInterval, String stateTableName,
+                                  boolean recordStatus) {
+
+    public static final String PACE_INTERVAL_MILLIS = "PACE_INTERVAL_MILLIS";
+    public static final String RECORD_RELEASE_STATUS = "RECORD_RELEASE_STATUS";
+    /**
+     * Slack: one post per second per webhook. The queue's event source runs at most 2 containers at once
+     * (MaximumConcurrency 2, template.yaml), so each waits 2 s between its posts.
+     */
+    public static final int DEFAULT_PACE_INTERVAL_MILLIS = 2000;
 
     public static final String SECRET_ID = "SLACK_WEBHOOK_SECRET_ID";
     public static final String PARAMETER = "SLACK_WEBHOOK_PARAMETER";
@@ -56,7 +68,15 @@ public record SlackNotifierConfig(WebhookLocation webhook, Duration webhookCache
                     + " (got '" + console + "')");
         }
         boolean dryRun = env.dryRun();
+        int pace = env.integer(PACE_INTERVAL_MILLIS, DEFAULT_PACE_INTERVAL_MILLIS, 0, 60_000);
+        String table = env.optional(io.amirollout.shared.state.StateTables.TABLE_NAME_VARIABLE).orElse(null);
+        boolean record = env.bool(RECORD_RELEASE_STATUS, false);
+        if (record && table == null) {
+            env.problem(RECORD_RELEASE_STATUS + "=true needs " + io.amirollout.shared.state.StateTables.TABLE_NAME_VARIABLE
+                    + " (the table the status is recorded in)");
+        }
         env.check();
-        return new SlackNotifierConfig(webhook, cache, timeout, console.replaceAll("/+$", ""), dryRun);
+        return new SlackNotifierConfig(webhook, cache, timeout, console.replaceAll("/+$", ""), dryRun,
+                Duration.ofMillis(pace), table, record);
     }
 }
