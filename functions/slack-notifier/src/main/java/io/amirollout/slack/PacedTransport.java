@@ -7,41 +7,42 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Spaces this container's posts to the webhook at least {@code interval} apart (measured from the start of
- * one request to the start of the next, retries included), waiting instead of posting early.
+ * Starts each post to the webhook (retries included) only at a moment {@link PostSlots} hands out, waiting
+ * instead of posting early.
  *
  * <p>Slack allows an incoming webhook one message per second ("Posting messages: 1 per second, short bursts
- * >1 allowed", Slack's rate-limit guide). The queue's event source runs at most {@code MaximumConcurrency}
- * (2) containers at once, so each container posts at most once per {@code 2 x 1 s}: together they stay at one
- * post per second, and a burst waits in the queue instead of being refused. A 429 that still comes (another
- * sender on the same webhook) is handled by {@link SlackWebhookClient}: it waits Retry-After and retries.
+ * >1 allowed", Slack's rate-limit guide). The slots are one second apart and, deployed, shared by every
+ * container through the state table, so the queue's event source may run two containers
+ * (MaximumConcurrency 2) and together they still post once per second; a burst waits in the queue instead of
+ * being refused. A 429 that still comes (another sender on the same webhook) is handled by
+ * {@link SlackWebhookClient}: it waits Retry-After, and the retry takes a new slot.
  */
 final class PacedTransport implements WebhookTransport {
 
     private final WebhookTransport next;
     private final Clock clock;
     private final Sleeper sleeper;
-    private final Duration interval;
-    private Instant nextAllowed = Instant.MIN;
+    private final PostSlots slots;
 
-    PacedTransport(WebhookTransport next, Clock clock, Sleeper sleeper, Duration interval) {
+    PacedTransport(WebhookTransport next, Clock clock, Sleeper sleeper, PostSlots slots) {
         this.next = next;
         this.clock = clock;
         this.sleeper = sleeper;
-        this.interval = interval;
+        this.slots = slots;
+    }
+
+    /** A container-local pacer (no shared table). */
+    PacedTransport(WebhookTransport next, Clock clock, Sleeper sleeper, Duration interval) {
+        this(next, clock, sleeper, PostSlots.local(interval));
     }
 
     @Override
-    public synchronized Response post(URI url, String json, Duration timeout) throws IOException, InterruptedException {
+    public Response post(URI url, String json, Duration timeout) throws IOException, InterruptedException {
         Instant now = clock.instant();
-        if (now.isBefore(nextAllowed)) {
-            sleeper.sleep(Duration.between(now, nextAllowed));
+        Instant slot = slots.reserve(now);
+        if (slot.isAfter(now)) {
+            sleeper.sleep(Duration.between(now, slot));
         }
-        nextAllowed = clock.instant().plus(interval);
         return next.post(url, json, timeout);
-    }
-
-    Duration interval() {
-        return interval;
     }
 }

@@ -98,11 +98,12 @@ public final class SlackNotifierHandler implements RequestStreamHandler {
         };
         Clock clock = Clock.systemUTC();
         CachedWebhookUrl webhook = new CachedWebhookUrl(source, config.webhookCacheTtl(), clock);
+        StateTable table = config.stateTableName() == null ? null : StateTables.dynamo(config.stateTableName());
+        PostSlots slots = table == null ? PostSlots.local(config.paceInterval()) : PostSlots.table(table, config.paceInterval());
         WebhookTransport paced = new PacedTransport(new JdkWebhookTransport(config.slackTimeout()), clock,
-                Sleeper.threadSleep(), config.paceInterval());
+                Sleeper.threadSleep(), slots);
         SlackWebhookClient client = new SlackWebhookClient(paced, Sleeper.threadSleep(), config.slackTimeout(),
                 () -> ThreadLocalRandom.current().nextDouble());
-        StateTable table = config.stateTableName() == null ? null : StateTables.dynamo(config.stateTableName());
         DeliveryLedger ledger = table == null ? DeliveryLedger.inMemory(clock) : DeliveryLedger.table(new ProcessedEvents(table), clock);
         StatusRecorder recorder = config.recordStatus() ? new StatusRecorder(table) : null;
         return new SlackNotifierService(new MessageFactory(new ConsoleLinks(config.consoleBaseUrl())), webhook, client,

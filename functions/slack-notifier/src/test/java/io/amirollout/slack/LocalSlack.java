@@ -27,11 +27,14 @@ final class LocalSlack implements AutoCloseable {
     static final Duration LIMIT = Duration.ofSeconds(1);
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService executor;
     private final Clock clock;
     private Instant lastAccepted;
     final List<String> accepted = Collections.synchronizedList(new ArrayList<>());
     final List<Instant> acceptedAt = Collections.synchronizedList(new ArrayList<>());
     volatile int refused;
+    /** Every request: when it arrived and what it was answered. */
+    final List<String> log = Collections.synchronizedList(new ArrayList<>());
 
     static {
         // The JDK server writes headers and body separately; without TCP_NODELAY each answer waits ~40 ms for a
@@ -48,6 +51,7 @@ final class LocalSlack implements AutoCloseable {
             String answer;
             synchronized (this) {
                 Instant now = clock.instant();
+                log.add(now.toEpochMilli() + " " + (lastAccepted != null && now.isBefore(lastAccepted.plus(LIMIT)) ? 429 : 200));
                 if (lastAccepted != null && now.isBefore(lastAccepted.plus(LIMIT))) {
                     refused++;
                     status = 429;
@@ -68,7 +72,8 @@ final class LocalSlack implements AutoCloseable {
                 out.write(bytes);
             }
         });
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        executor = java.util.concurrent.Executors.newFixedThreadPool(4);
+        server.setExecutor(executor);
         server.start();
     }
 
@@ -79,5 +84,6 @@ final class LocalSlack implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }

@@ -166,7 +166,9 @@ class SlackNotifierHandlerTest {
     void everySampleIsCoveredByTheTypedAndTheRawTests() throws Exception {
         Set<String> files;
         try (Stream<Path> list = Files.list(Path.of(EVENTS))) {
-            files = list.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+            // Queue batches (sqs-*.json) answer a partial batch response, not one message: QueueDeliveryTest.
+            files = list.map(p -> p.getFileName().toString()).filter(f -> !f.startsWith("sqs-"))
+                    .collect(Collectors.toCollection(TreeSet::new));
         }
         assertEquals(files, new TreeSet<>(EXPECTED.keySet()), "every sample needs an expected outcome");
         Set<String> typed = new TreeSet<>(RAW_ONLY);
