@@ -9,7 +9,9 @@ import io.amirollout.shared.InvalidEventException;
 import io.amirollout.shared.Json;
 import io.amirollout.shared.Log;
 import io.amirollout.shared.SnapStartPriming;
+import io.amirollout.shared.NotificationPublisher;
 import io.amirollout.shared.SnsNotificationPublisher;
+import io.amirollout.shared.state.StateTables;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.organizations.OrganizationsClient;
@@ -30,6 +32,8 @@ import java.util.Map;
 public final class CrossAccountInvokerHandler implements RequestStreamHandler {
 
     private final CrossAccountInvokerService service;
+    /** The {@code status} request (issue 16); see {@link ReleaseStatusService}. */
+    private final ReleaseStatusService status;
 
     /** Used by Lambda: configuration and clients once per container. */
     public CrossAccountInvokerHandler() {
@@ -37,7 +41,7 @@ public final class CrossAccountInvokerHandler implements RequestStreamHandler {
     }
 
     private CrossAccountInvokerHandler(CrossAccountInvokerConfig config) {
-        this(production(config));
+        this(production(config), releaseStatus(ReleaseStatusConfig.from(Env.system()), config));
         // SnapStart: a dry-run image event through offline clients warms the real paths before the snapshot
         // (no AWS call: nothing is assumed, nothing invoked).
         SnapStartPriming.register("cross-account-invoker", () -> SnapStartPriming.invoke(
@@ -51,7 +55,18 @@ public final class CrossAccountInvokerHandler implements RequestStreamHandler {
     }
 
     CrossAccountInvokerHandler(CrossAccountInvokerService service) {
+        this(service, new ReleaseStatusService(null, NotificationPublisher.logOnly(), Clock.systemUTC()));
+    }
+
+    CrossAccountInvokerHandler(CrossAccountInvokerService service, ReleaseStatusService status) {
         this.service = service;
+        this.status = status;
+    }
+
+    private static ReleaseStatusService releaseStatus(ReleaseStatusConfig config, CrossAccountInvokerConfig invoker) {
+        return new ReleaseStatusService(config.stateTableName() == null ? null : StateTables.dynamo(config.stateTableName()),
+                SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), invoker.notificationTopicArn()),
+                Clock.systemUTC());
     }
 
     private static CrossAccountInvokerService production(CrossAccountInvokerConfig config) {
@@ -82,6 +97,10 @@ public final class CrossAccountInvokerHandler implements RequestStreamHandler {
         List<InvokerResult> results;
         try {
             JsonNode event = Json.readTree(input);
+            if (ReleaseStatusRequest.looksLike(event)) {
+                Json.write(output, releaseStatus(event));
+                return;
+            }
             List<ImageEvent> images = ImageEvents.read(event);
             JsonNode dryRun = event.get("dryRun");
             results = service.handle(images, dryRun != null && dryRun.asBoolean(false), context::getRemainingTimeInMillis);
@@ -91,5 +110,14 @@ public final class CrossAccountInvokerHandler implements RequestStreamHandler {
                     service.config().dryRun()));
         }
         Json.write(output, Map.of("results", results));
+    }
+
+    private ReleaseStatusReport releaseStatus(JsonNode event) {
+        try {
+            return status.handle(ReleaseStatusRequest.from(event));
+        } catch (InvalidEventException e) {
+            Log.warn("invalid status request, nothing read: " + e.getMessage());
+            return ReleaseStatusReport.failed("INVALID_REQUEST", null, Clock.systemUTC().instant().toString(), e.getMessage());
+        }
     }
 }
