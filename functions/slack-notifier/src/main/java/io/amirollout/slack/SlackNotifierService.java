@@ -27,8 +27,11 @@ import java.util.function.LongSupplier;
  */
 public final class SlackNotifierService {
 
-    /** Outcomes that count as done: posted, already posted, suppressed as the twin of a posted step, or a dry run. */
-    static final Set<String> DELIVERED_OUTCOMES = Set.of("DELIVERED", "DUPLICATE", "SUPPRESSED", "DRY_RUN");
+    /**
+     * Outcomes that count as done: posted, already posted, suppressed as the twin of a posted step, a dry run, or
+     * a queued message that cannot be read (logged and dropped: retrying cannot make it readable).
+     */
+    static final Set<String> DELIVERED_OUTCOMES = Set.of("DELIVERED", "DUPLICATE", "SUPPRESSED", "DRY_RUN", "UNREADABLE");
 
     private final MessageFactory factory;
     private final CachedWebhookUrl webhook;
@@ -120,7 +123,15 @@ public final class SlackNotifierService {
 
     private List<NotifyResult.MessageOutcome> deliver(QueuedNotices.Item item, LongSupplier remainingMillis) {
         boolean dryRun = dryRunConfigured;
-        List<SlackMessage> messages = factory.messagesFor(item.event());
+        List<SlackMessage> messages;
+        try {
+            messages = factory.messagesFor(item.event());
+        } catch (InvalidEventException e) {
+            // Bad input: one line, nothing posted, and the message is deleted (a retry would read it the same way).
+            Log.error("queued message could not be read; nothing posted", "messageId", item.messageId(), "error", e.getMessage());
+            return List.of(new NotifyResult.MessageOutcome("SQS message " + item.messageId(), "(unreadable)", "WARNING",
+                    "UNREADABLE", 0, null, e.getMessage()));
+        }
         if (dryRun) {
             return messages.stream().map(m -> post(m, true, remainingMillis)).toList();
         }
