@@ -67,11 +67,14 @@ class QueuePacingTest {
                 return "test webhook";
             }
         };
-        WebhookTransport paced = new PacedTransport(new JdkWebhookTransport(Duration.ofSeconds(5), java.net.http.HttpClient.Version.HTTP_1_1), clock, sleeper, paceInterval);
+        InMemoryStateTable table = new InMemoryStateTable();
+        // The slots shared through the state table, as deployed.
+        WebhookTransport paced = new PacedTransport(new JdkWebhookTransport(Duration.ofSeconds(5), java.net.http.HttpClient.Version.HTTP_1_1),
+                clock, sleeper, PostSlots.table(table, paceInterval));
         SlackNotifierService service = new SlackNotifierService(new MessageFactory(new ConsoleLinks("https://console.aws.amazon.com")),
                 new CachedWebhookUrl(source, Duration.ofSeconds(300), clock),
                 new SlackWebhookClient(paced, sleeper, Duration.ofSeconds(5), () -> 0.5), false, clock,
-                DeliveryLedger.table(new ProcessedEvents(new InMemoryStateTable()), clock), null, null);
+                DeliveryLedger.table(new ProcessedEvents(table), clock), null, null);
         return new SlackNotifierHandler(service);
     }
 
