@@ -65,6 +65,8 @@ class EventRoutingTest {
                     patterns.add(Template.map(source.get("Properties")).get("Pattern"));
                 }
             }
+            // Rules that deliver to a queue this function consumes (slack-notifier: SlackRefreshEventsRule -> SlackQueue).
+            patterns.addAll(CentralNoticesWiringTest.rulePatternsThroughQueues(template, functionId));
             if (patterns.isEmpty()) {
                 continue;
             }

@@ -31,22 +31,32 @@ class IamPolicyDriftTest {
     private static final String LAUNCH = "EC2 Auto Scaling authorises the caller of StartInstanceRefresh / "
             + "UpdateAutoScalingGroup as launching instances from the launch template";
 
+    private static final String CENTRAL_KEY = "SNS encrypts a notice for the infra account's central topic with its KMS key "
+            + "as the publisher (central notices, issue 16)";
+    private static final String SLACK_QUEUE = "the Slack queue's event source mapping polls with the function's role";
+
     /** Granted but not called by the code: AWS checks them on the function's behalf. */
     static final Map<String, Map<String, String>> GRANTED_FOR_AWS = Map.of(
             "instance-refresh", Map.of(
                     "ec2:RunInstances", LAUNCH,
                     "ec2:CreateTags", LAUNCH + " with tag specifications",
-                    "iam:PassRole", LAUNCH + " with an instance profile"),
+                    "iam:PassRole", LAUNCH + " with an instance profile",
+                    "kms:GenerateDataKey*", CENTRAL_KEY, "kms:Decrypt", CENTRAL_KEY),
             "rollback-on-alarm", Map.of(
                     "ec2:RunInstances", LAUNCH + " (roll forward starts a refresh to the previous version)",
                     "ec2:CreateTags", LAUNCH + " with tag specifications",
-                    "iam:PassRole", LAUNCH + " with an instance profile"),
+                    "iam:PassRole", LAUNCH + " with an instance profile",
+                    "kms:GenerateDataKey*", CENTRAL_KEY, "kms:Decrypt", CENTRAL_KEY),
             "refresh-verifier", Map.of(
                     "ec2:RunInstances", LAUNCH + " (rollback and roll forward replace instances from the launch template)",
                     "ec2:CreateTags", LAUNCH + " with tag specifications",
-                    "iam:PassRole", LAUNCH + " with an instance profile"),
+                    "iam:PassRole", LAUNCH + " with an instance profile",
+                    "kms:GenerateDataKey*", CENTRAL_KEY, "kms:Decrypt", CENTRAL_KEY),
+            "termination-hostname", Map.of("kms:GenerateDataKey*", CENTRAL_KEY, "kms:Decrypt", CENTRAL_KEY),
             "slack-notifier", Map.of(
-                    "kms:Decrypt", "Secrets Manager / SSM decrypt a customer-managed-key secret as the caller"),
+                    "kms:Decrypt", "Secrets Manager / SSM decrypt a customer-managed-key secret as the caller",
+                    "sqs:ReceiveMessage", SLACK_QUEUE, "sqs:DeleteMessage", SLACK_QUEUE,
+                    "sqs:GetQueueAttributes", SLACK_QUEUE, "sqs:ChangeMessageVisibility", SLACK_QUEUE),
             "cross-account-invoker", Map.of(
                     "sqs:SendMessage", "Lambda sends failed async events to the on-failure queue with the "
                             + "function's role; SAM adds this only to roles it creates, this role is explicit"),

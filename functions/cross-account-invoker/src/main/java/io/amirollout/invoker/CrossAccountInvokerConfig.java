@@ -87,6 +87,7 @@ public record CrossAccountInvokerConfig(String targetRoleName, String targetFunc
                 MIN_SESSION_SECONDS, ROLE_CHAINING_MAX_SECONDS);
         Duration margin = env.seconds("TIME_SAFETY_MARGIN_SECONDS", Duration.ofSeconds(30), 0, 600);
         String topic = env.snsTopicArn("NOTIFICATION_TOPIC_ARN");
+        ReleaseStatusConfig.from(env); // the status request's STATE_TABLE_NAME (read by the handler; issue 16)
         boolean dryRun = env.dryRun();
         List<String> pipelines = env.list("SOURCE_PIPELINE_ARNS", v -> PIPELINE_ARN.matcher(v).matches(),
                 "image pipeline ARNs (arn:aws:imagebuilder:<region>:<account>:image-pipeline/<name>)");

@@ -9,6 +9,7 @@ import io.amirollout.shared.InvalidEventException;
 import io.amirollout.shared.Json;
 import io.amirollout.shared.Log;
 import io.amirollout.shared.SnapStartPriming;
+import io.amirollout.shared.NotificationPublisher;
 import io.amirollout.shared.SnsNotificationPublisher;
 import io.amirollout.shared.state.DynamoStateTable;
 import io.amirollout.shared.state.StateTables;
@@ -39,6 +40,8 @@ public final class CrossAccountInvokerHandler implements RequestStreamHandler {
     private final CrossAccountInvokerService service;
     /** This function's own Lambda client (its own role): only for continuations, built on first use. */
     private final Supplier<LambdaClient> ownLambda;
+    /** The {@code status} request (issue 16); see {@link ReleaseStatusService}. */
+    private final ReleaseStatusService status;
 
     /** Used by Lambda: configuration and clients once per container. */
     public CrossAccountInvokerHandler() {
@@ -46,7 +49,8 @@ public final class CrossAccountInvokerHandler implements RequestStreamHandler {
     }
 
     private CrossAccountInvokerHandler(CrossAccountInvokerConfig config) {
-        this(production(config), LambdaClientFactory.ownCredentials());
+        this(production(config), LambdaClientFactory.ownCredentials(),
+                releaseStatus(ReleaseStatusConfig.from(Env.system()), config));
         // SnapStart: a dry-run image event through offline clients warms the real paths before the snapshot
         // (no AWS call: nothing is assumed, nothing invoked, nothing written).
         SnapStartPriming.register("cross-account-invoker", () -> SnapStartPriming.invoke(
@@ -67,8 +71,24 @@ public final class CrossAccountInvokerHandler implements RequestStreamHandler {
     }
 
     CrossAccountInvokerHandler(CrossAccountInvokerService service, Supplier<LambdaClient> ownLambda) {
+        this(service, ownLambda, new ReleaseStatusService(null, NotificationPublisher.logOnly(), Clock.systemUTC()));
+    }
+
+    CrossAccountInvokerHandler(CrossAccountInvokerService service, ReleaseStatusService status) {
+        this(service, LambdaClientFactory.ownCredentials(), status);
+    }
+
+    CrossAccountInvokerHandler(CrossAccountInvokerService service, Supplier<LambdaClient> ownLambda,
+                               ReleaseStatusService status) {
         this.service = service;
         this.ownLambda = ownLambda;
+        this.status = status;
+    }
+
+    private static ReleaseStatusService releaseStatus(ReleaseStatusConfig config, CrossAccountInvokerConfig invoker) {
+        return new ReleaseStatusService(config.stateTableName() == null ? null : StateTables.dynamo(config.stateTableName()),
+                SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), invoker.notificationTopicArn()),
+                Clock.systemUTC());
     }
 
     private static CrossAccountInvokerService production(CrossAccountInvokerConfig config) {
@@ -105,6 +125,10 @@ public final class CrossAccountInvokerHandler implements RequestStreamHandler {
         List<InvokerResult> results;
         try {
             JsonNode event = Json.readTree(input);
+            if (ReleaseStatusRequest.looksLike(event)) {
+                Json.write(output, releaseStatus(event));
+                return;
+            }
             results = switch (Requests.kind(event)) {
                 case REDRIVE -> List.of(service.redrive(Requests.redriveArn(event), Requests.dryRun(event), invocation));
                 case CONTINUATION -> List.of(service.resume(Requests.continuation(event), invocation));
@@ -116,5 +140,14 @@ public final class CrossAccountInvokerHandler implements RequestStreamHandler {
                     service.config().dryRun()));
         }
         Json.write(output, Map.of("results", results));
+    }
+
+    private ReleaseStatusReport releaseStatus(JsonNode event) {
+        try {
+            return status.handle(ReleaseStatusRequest.from(event));
+        } catch (InvalidEventException e) {
+            Log.warn("invalid status request, nothing read: " + e.getMessage());
+            return ReleaseStatusReport.failed("INVALID_REQUEST", null, Clock.systemUTC().instant().toString(), e.getMessage());
+        }
     }
 }

@@ -48,12 +48,12 @@ final class AwsEventMessages {
     /** Every instance refresh detail-type AWS documents (EventBridge events reference, Auto Scaling). */
     enum RefreshEvent {
         STARTED("Started", Severity.INFO, "Instance refresh started: %s", "Starting refresh of %s"),
-        SUCCEEDED("Succeeded", Severity.SUCCESS, "Instance refresh succeeded: %s", "ASG tests passed, refresh complete for %s"),
+        SUCCEEDED("Succeeded", Severity.SUCCESS, "Instance refresh succeeded: %s", "Refresh of %s complete: every instance replaced"),
         FAILED("Failed", Severity.ERROR, "Instance refresh failed: %s", "Refresh of %s failed; see the group's activity history"),
         CANCELLED("Cancelled", Severity.WARNING, "Instance refresh cancelled: %s", "Refresh of %s was cancelled"),
         CHECKPOINT_REACHED("Checkpoint Reached", Severity.INFO, "Instance refresh checkpoint reached: %s", "Refresh of %s reached a checkpoint"),
         STARTED_BAKING("Started Baking", Severity.INFO, "Instance refresh baking: %s", "All instances of %s replaced; bake time started, alarms still watched"),
-        ROLLBACK_STARTED("Rollback Started", Severity.WARNING, "Instance refresh rollback started: %s", "ASG tests failed, starting rollback of %s"),
+        ROLLBACK_STARTED("Rollback Started", Severity.WARNING, "Instance refresh rollback started: %s", "Rolling back the refresh of %s"),
         ROLLBACK_SUCCEEDED("Rollback Succeeded", Severity.WARNING, "Instance refresh rolled back: %s", "Rollback of %s complete: the group is back on its previous configuration"),
         ROLLBACK_FAILED("Rollback Failed", Severity.ERROR, "Instance refresh rollback failed: %s", "Rollback of %s failed: it needs a person");
 

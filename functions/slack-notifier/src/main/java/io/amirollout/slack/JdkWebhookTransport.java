@@ -18,7 +18,13 @@ public final class JdkWebhookTransport implements WebhookTransport {
     private final HttpClient http;
 
     public JdkWebhookTransport(Duration connectTimeout) {
+        this(connectTimeout, HttpClient.Version.HTTP_2);
+    }
+
+    /** {@code version}: tests against a plain-HTTP local server use HTTP/1.1 (no h2c upgrade attempt per request). */
+    JdkWebhookTransport(Duration connectTimeout, HttpClient.Version version) {
         this.http = HttpClient.newBuilder()
+                .version(version)
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();

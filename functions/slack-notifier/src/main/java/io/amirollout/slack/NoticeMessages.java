@@ -86,8 +86,16 @@ final class NoticeMessages {
         Notice n = notice(node);
         Map<String, Object> details = n.details();
         String group = MessageText.firstText(details, GROUP_KEYS);
+        boolean dryRun = isDryRun(details);
         MessageText.Phrase phrase = noticePhrase(n.kind(), group, details);
-        SlackMessage.Builder message = SlackMessage.builder(n.title(), n.severity())
+        if (dryRun) {
+            // Every line a reader could take for a real change says it was not one: header, summary, fallback.
+            phrase = phrase == null ? MessageText.Phrase.of(DRY_RUN_TAG, "nothing was changed", null)
+                    : new MessageText.Phrase("*" + DRY_RUN_TAG + "* (nothing was changed) · " + phrase.mrkdwn(),
+                    DRY_RUN_TAG + " (nothing was changed): " + phrase.plain());
+        }
+        String title = dryRun ? dryRunTitle(n.title()) : n.title();
+        SlackMessage.Builder message = SlackMessage.builder(title, n.severity())
                 .summary(phrase == null ? null : phrase.mrkdwn())
                 .field("Group", group)
                 .field("Account", n.accountId())
@@ -100,6 +108,14 @@ final class NoticeMessages {
             shown.add(known.getKey());
         }
         List<String> reasons = new ArrayList<>();
+        boolean testResult = "TESTS_PASSED".equals(n.kind()) || "TESTS_FAILED".equals(n.kind());
+        if (testResult) {
+            String checks = TestChecks.render(details.get("checks"));
+            if (checks != null) {
+                reasons.add(checks);
+            }
+            shown.add("checks");
+        }
         for (Map.Entry<String, Object> detail : details.entrySet()) {
             if (REASON_KEYS.contains(detail.getKey())) {
                 reasons.add(MessageText.display(detail.getValue()));
@@ -118,8 +134,24 @@ final class NoticeMessages {
                 .source("notice " + n.kind() + (via == null ? "" : " via " + via.source()))
                 .correlationId(n.correlationId() != null ? n.correlationId() : via == null ? null : via.messageId())
                 .time(n.time())
-                .fallback((phrase == null ? n.title() : phrase.plain()) + MessageText.where(n.accountId(), n.region()));
+                .fallback((phrase == null ? title : phrase.plain()) + MessageText.where(n.accountId(), n.region()));
         return message.build();
+    }
+
+    static final String DRY_RUN_TAG = "DRY RUN";
+
+    /** A notice of a dry run: {@code details.dryRun} true, or an outcome that only says what would be done. */
+    static boolean isDryRun(Map<String, Object> details) {
+        Object flag = details.get("dryRun");
+        Object outcome = details.get("outcome");
+        return Boolean.TRUE.equals(flag) || "true".equalsIgnoreCase(String.valueOf(flag))
+                || (outcome != null && String.valueOf(outcome).startsWith("WOULD_"));
+    }
+
+    /** The title with one "[DRY RUN]" in front (publishers may already have written "[dry run]"). */
+    static String dryRunTitle(String title) {
+        String bare = title.replaceFirst("(?i)^\\[dry run\\]\\s*", "");
+        return "[" + DRY_RUN_TAG + "] " + bare;
     }
 
     /** Seed wording (ASG REFRESH …) per kind; null for kinds whose title says it all. */
@@ -131,8 +163,15 @@ final class NoticeMessages {
             case "REFRESH_DEFERRED" -> MessageText.Phrase.of("ASG REFRESH", "Refresh of %s waits for its maintenance window", group);
             case "REFRESH_SKIPPED" -> MessageText.Phrase.of("ASG REFRESH", "Refresh of %s skipped", group);
             case "REFRESH_FAILED" -> MessageText.Phrase.of("ASG REFRESH", "Refresh of %s failed", group);
-            case "ROLLBACK_STARTED" -> MessageText.Phrase.of("ASG REFRESH", "ASG tests failed, starting rollback of %s", group);
-            case "ROLLBACK_FAILED" -> MessageText.Phrase.of("ASG REFRESH", "ASG tests failed and the rollback of %s failed: it needs a person", group);
+            case "ROLLBACK_STARTED" -> MessageText.Phrase.of("ASG REFRESH", "Rolling back the refresh of %s"
+                    + (details.get("alarmName") == null ? "" : " (alarm " + details.get("alarmName") + ")"), group);
+            case "ROLLBACK_FAILED" -> MessageText.Phrase.of("ASG REFRESH", "The rollback of %s failed: it needs a person", group);
+            case "REFRESH_SUCCEEDED" -> MessageText.Phrase.of("ASG REFRESH", "Refresh of %s complete", group);
+            case "REFRESH_NOT_CONVERGED" -> MessageText.Phrase.of("ASG REFRESH", "Refresh of %s ended but instances still run another version", group);
+            case "REFRESH_ROLLED_BACK" -> MessageText.Phrase.of("ASG REFRESH", "Refresh of %s was rolled back", group);
+            // Only a real test result notice (refresh-verifier) may say that tests ran.
+            case "TESTS_PASSED" -> MessageText.Phrase.of("ASG TESTS", "Tests passed for %s", group);
+            case "TESTS_FAILED" -> MessageText.Phrase.of("ASG TESTS", "Tests failed for %s", group);
             case "ROLLBACK_SKIPPED" -> MessageText.Phrase.of("ASG REFRESH", "Nothing to roll back for %s", group);
             case "PIPELINE_STARTED" -> MessageText.Phrase.of("AMI BUILD", "Image pipeline started", null);
             case "PIPELINE_START_FAILED" -> MessageText.Phrase.of("AMI BUILD", "Image pipeline could not be started", null);

@@ -9,6 +9,9 @@ import io.amirollout.shared.InvalidEventException;
 import io.amirollout.shared.Json;
 import io.amirollout.shared.Log;
 import io.amirollout.shared.SnapStartPriming;
+import io.amirollout.shared.state.ProcessedEvents;
+import io.amirollout.shared.state.StateTable;
+import io.amirollout.shared.state.StateTables;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -16,16 +19,23 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Lambda entry point: notices from the notifications SNS topic and Auto Scaling / Image Builder /
  * CloudWatch EventBridge events become Slack messages.
  *
- * <p>Failure policy: malformed input and Slack's permanent refusals (4xx) return a FAILED result
- * without throwing (an asynchronous retry would fail the same way); transient failures (Slack 429 /
- * 5xx / timeouts after the retries that fit in the invocation, webhook URL unreadable) throw
- * {@link SlackDeliveryException} after one log line, so Lambda's asynchronous retries apply.
+ * <p>Deployed, everything arrives through the Slack queue (SNS and EventBridge → SQS → this function, at most
+ * two containers, each pacing its posts): see {@link #handleQueued}. Direct invocations are still handled.
+ *
+ * <p>Failure policy: malformed input returns a FAILED result (nothing to retry). Every message that could
+ * not be delivered — permanent (Slack's 4xx, the webhook missing) or transient (429 / 5xx / timeouts after
+ * the retries that fit) — fails the invocation with {@link SlackDeliveryException} naming the cause (status,
+ * Slack's error text, the secret or parameter name; never the URL), so it is retried and then reaches the
+ * failure queue and its alarm.
  */
 public final class SlackNotifierHandler implements RequestStreamHandler {
 
@@ -86,11 +96,18 @@ public final class SlackNotifierHandler implements RequestStreamHandler {
             case SECRETS_MANAGER -> new SecretsManagerWebhookSource(AwsClients.build(SecretsManagerClient.builder()), config.webhook().id());
             case SSM_PARAMETER -> new SsmWebhookSource(AwsClients.build(SsmClient.builder()), config.webhook().id());
         };
-        CachedWebhookUrl webhook = new CachedWebhookUrl(source, config.webhookCacheTtl(), Clock.systemUTC());
-        SlackWebhookClient client = new SlackWebhookClient(new JdkWebhookTransport(config.slackTimeout()),
-                Sleeper.threadSleep(), config.slackTimeout(), () -> ThreadLocalRandom.current().nextDouble());
+        Clock clock = Clock.systemUTC();
+        CachedWebhookUrl webhook = new CachedWebhookUrl(source, config.webhookCacheTtl(), clock);
+        StateTable table = config.stateTableName() == null ? null : StateTables.dynamo(config.stateTableName());
+        PostSlots slots = table == null ? PostSlots.local(config.paceInterval()) : PostSlots.table(table, config.paceInterval());
+        WebhookTransport paced = new PacedTransport(new JdkWebhookTransport(config.slackTimeout()), clock,
+                Sleeper.threadSleep(), slots);
+        SlackWebhookClient client = new SlackWebhookClient(paced, Sleeper.threadSleep(), config.slackTimeout(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        DeliveryLedger ledger = table == null ? DeliveryLedger.inMemory(clock) : DeliveryLedger.table(new ProcessedEvents(table), clock);
+        StatusRecorder recorder = config.recordStatus() ? new StatusRecorder(table) : null;
         return new SlackNotifierService(new MessageFactory(new ConsoleLinks(config.consoleBaseUrl())), webhook, client,
-                config.dryRun(), Clock.systemUTC());
+                config.dryRun(), clock, ledger, recorder, recorder == null ? null : new StatusMetrics(System.out, clock));
     }
 
     @Override
@@ -104,14 +121,51 @@ public final class SlackNotifierHandler implements RequestStreamHandler {
             Json.write(output, NotifyResult.invalid(e.getMessage()));
             return;
         }
+        if (QueuedNotices.looksLike(event)) {
+            handleQueued(event, output, context);
+            return;
+        }
         NotifyResult result = service.handle(event, () -> context.getRemainingTimeInMillis());
-        if (result.retryable()) {
-            long failed = result.messages().stream().filter(m -> !SlackNotifierService.DELIVERED_OUTCOMES.contains(m.outcome())).count();
-            String message = failed + " of " + result.messages().size()
-                    + " Slack message(s) not delivered for now; failing the invocation so Lambda retries it";
+        if (result.status().equals("FAILED") && !result.messages().isEmpty()) {
+            // Every delivery failure fails the invocation, permanent ones too (a revoked webhook, an archived
+            // channel, a missing parameter): Lambda's retry re-reads the webhook, and the failure then reaches
+            // the failure queue and its alarm instead of a log line nobody reads. The cause is in the error.
+            List<NotifyResult.MessageOutcome> failed = result.messages().stream()
+                    .filter(m -> !SlackNotifierService.DELIVERED_OUTCOMES.contains(m.outcome())).toList();
+            String message = failed.size() + " of " + result.messages().size() + " Slack message(s) not delivered: "
+                    + String.join("; ", failed.stream().map(SlackNotifierService::cause).toList());
             Log.error(message, "outcomes", result.messages());
             throw new SlackDeliveryException(message);
         }
         Json.write(output, result);
+    }
+
+    /**
+     * A batch from the Slack queue. Answers the SQS partial batch response ({@code batchItemFailures}: the
+     * event source mapping has ReportBatchItemFailures), naming the message that failed and every later one, so
+     * they come back in order and nothing delivered is posted again. When nothing of the batch was delivered the
+     * invocation fails instead, with the cause in the error (the whole batch returns to the queue).
+     */
+    private void handleQueued(JsonNode event, OutputStream output, Context context) {
+        List<QueuedNotices.Item> items;
+        try {
+            items = QueuedNotices.read(event);
+        } catch (InvalidEventException e) {
+            Log.error("SQS event not readable; the batch goes back to the queue", "error", e.getMessage());
+            throw new SlackDeliveryException("SQS event not readable: " + e.getMessage());
+        }
+        SlackNotifierService.QueueResult result = service.handleQueued(items, () -> context.getRemainingTimeInMillis());
+        if (result.cause() != null) {
+            String message = result.failedMessageIds().size() + " of " + items.size()
+                    + " queued notice(s) not delivered, first because: " + result.cause();
+            Log.error(message, "outcomes", result.outcomes());
+            if (!result.anyDelivered()) {
+                throw new SlackDeliveryException(message);
+            }
+        }
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("batchItemFailures", result.failedMessageIds().stream().map(id -> Map.of("itemIdentifier", id)).toList());
+        response.put("messages", result.outcomes());
+        Json.write(output, response);
     }
 }

@@ -89,7 +89,8 @@ final class Fakes {
 
     /** A clock tests move by hand. */
     static final class MutableClock extends Clock {
-        private Instant now;
+        // Read by a local webhook server's thread while the test thread waits for its answer.
+        private volatile Instant now;
 
         MutableClock(Instant start) {
             this.now = start;

@@ -107,10 +107,70 @@ class MessageFactoryTest {
         JsonNode payload = renderFile("sns-notice-rollback-started.json");
         assertEquals("warning", color(payload));
         assertEquals(":warning: Rolling back the instance refresh of web-asg", header(payload));
-        assertTrue(sections(payload).contains("*ASG REFRESH* · ASG tests failed, starting rollback of `web-asg`"));
+        // No test step ran: an alarm started the rollback, and that is what the message says.
+        assertTrue(sections(payload).contains("*ASG REFRESH* · Rolling back the refresh of `web-asg` (alarm web-asg-ecs-task-errors)"),
+                sections(payload));
+        assertFalse(sections(payload).toLowerCase(java.util.Locale.ROOT).contains("test"));
         assertTrue(sections(payload).contains("*Reason*\nAlarm web-asg-ecs-task-errors went into ALARM"));
         assertEquals("web-asg-ecs-task-errors", fields(payload).get("Alarm"));
         assertTrue(sections(payload).contains("cloudwatch/home?region=eu-west-1#alarmsV2:alarm/web-asg-ecs-task-errors|Alarm>"));
+    }
+
+    @Test
+    void dryRunNoticeSaysSoInTheHeaderTheSummaryAndTheFallback() {
+        JsonNode payload = render(Json.readTree("""
+                {"version":"1","kind":"ROLLBACK_STARTED","severity":"INFO","title":"[dry run] Would roll back web-asg (alarm errors)",
+                 "accountId":"444455556666","region":"eu-west-1",
+                 "details":{"autoScalingGroup":"web-asg","alarmName":"errors","outcome":"WOULD_ROLL_BACK","dryRun":true}}"""));
+        assertEquals(":information_source: [DRY RUN] Would roll back web-asg (alarm errors)", header(payload));
+        assertTrue(sections(payload).startsWith("*DRY RUN* (nothing was changed) · *ASG REFRESH* · Rolling back the refresh of `web-asg`"),
+                sections(payload));
+        assertTrue(payload.get("text").asText().startsWith("DRY RUN (nothing was changed): "), payload.get("text").asText());
+        assertFalse(sections(payload).contains("tests"));
+    }
+
+    @Test
+    void dryRunFlagAloneMarksARefreshNotice() {
+        JsonNode payload = render(Json.readTree("""
+                {"kind":"REFRESH_STARTED","title":"Instance refresh started for web-asg",
+                 "details":{"autoScalingGroup":"web-asg","dryRun":true}}"""));
+        assertEquals(":information_source: [DRY RUN] Instance refresh started for web-asg", header(payload));
+        assertTrue(sections(payload).contains("*DRY RUN* (nothing was changed) · *ASG REFRESH* · Starting refresh of `web-asg`"));
+    }
+
+    @Test
+    void testsPassedNoticeListsEveryCheckWithItsEvidence() {
+        JsonNode payload = render(Json.readTree("""
+                {"kind":"TESTS_PASSED","title":"Tests passed for web-asg","accountId":"444455556666","region":"eu-west-1",
+                 "details":{"autoScalingGroup":"web-asg","checks":[
+                   {"name":"convergence","passed":true,"evidence":"4 of 4 InService on launch template version 7"},
+                   {"name":"target health","result":"PASSED","evidence":"4 healthy targets in web-tg"}]}}"""));
+        String text = sections(payload);
+        assertTrue(text.contains("*ASG TESTS* · Tests passed for `web-asg`"), text);
+        assertTrue(text.contains(":white_check_mark: *convergence* passed — 4 of 4 InService on launch template version 7"), text);
+        assertTrue(text.contains(":white_check_mark: *target health* passed — 4 healthy targets in web-tg"), text);
+        assertFalse(fields(payload).containsKey("Checks"), "checks are shown once, as lines");
+    }
+
+    @Test
+    void testsFailedNoticeShowsTheFailingCheck() {
+        JsonNode payload = render(Json.readTree("""
+                {"kind":"TESTS_FAILED","title":"Tests failed for web-asg",
+                 "details":{"autoScalingGroup":"web-asg","checks":[
+                   {"name":"ssm test","passed":false,"evidence":"exit code 2: curl: (7) connection refused"}]}}"""));
+        assertEquals("danger", color(payload));
+        String text = sections(payload);
+        assertTrue(text.contains("*ASG TESTS* · Tests failed for `web-asg`"), text);
+        assertTrue(text.contains(":x: *ssm test* failed — exit code 2: curl: (7) connection refused"), text);
+    }
+
+    @Test
+    void onlyTestResultNoticesMentionTests() {
+        for (String kind : new String[] {"REFRESH_STARTED", "REFRESH_SUCCEEDED", "REFRESH_FAILED", "ROLLBACK_STARTED",
+                "ROLLBACK_FAILED", "REFRESH_ROLLED_BACK", "REFRESH_NOT_CONVERGED", "REFRESH_DEFERRED"}) {
+            JsonNode payload = render(Json.readTree("{\"kind\":\"" + kind + "\",\"title\":\"t\",\"details\":{\"autoScalingGroup\":\"g\"}}"));
+            assertFalse(sections(payload).toLowerCase(java.util.Locale.ROOT).contains("test"), kind + ": " + sections(payload));
+        }
     }
 
     @Test
@@ -149,18 +209,19 @@ class MessageFactoryTest {
         JsonNode payload = render(Json.readTree("""
                 {"kind":"ROLLBACK_STARTED","title":"Rollback started"}"""));
         assertEquals("warning", color(payload), "the kind's default severity");
-        assertTrue(sections(payload).contains("*ASG REFRESH* · ASG tests failed, starting rollback"));
+        assertTrue(sections(payload).contains("*ASG REFRESH* · Rolling back the refresh"), sections(payload));
+        assertFalse(sections(payload).contains("tests"));
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "started|#439FE0|:information_source: Instance refresh started: web-asg|*ASG REFRESH* · Starting refresh of `web-asg`",
-            "succeeded|good|:white_check_mark: Instance refresh succeeded: web-asg|*ASG REFRESH* · ASG tests passed, refresh complete for `web-asg`",
+            "succeeded|good|:white_check_mark: Instance refresh succeeded: web-asg|*ASG REFRESH* · Refresh of `web-asg` complete: every instance replaced",
             "failed|danger|:rotating_light: Instance refresh failed: web-asg|Refresh of `web-asg` failed",
             "cancelled|warning|:warning: Instance refresh cancelled: web-asg|Refresh of `web-asg` was cancelled",
             "checkpoint-reached|#439FE0|:information_source: Instance refresh checkpoint reached: web-asg|Refresh of `web-asg` reached its 50% checkpoint; it continues after 300 s",
             "started-baking|#439FE0|:information_source: Instance refresh baking: web-asg|All instances of `web-asg` replaced; bake time started",
-            "rollback-started|warning|:warning: Instance refresh rollback started: web-asg|*ASG REFRESH* · ASG tests failed, starting rollback of `web-asg`",
+            "rollback-started|warning|:warning: Instance refresh rollback started: web-asg|*ASG REFRESH* · Rolling back the refresh of `web-asg`",
             "rollback-succeeded|warning|:warning: Instance refresh rolled back: web-asg|Rollback of `web-asg` complete",
             "rollback-failed|danger|:rotating_light: Instance refresh rollback failed: web-asg|Rollback of `web-asg` failed: it needs a person"})
     void everyInstanceRefreshDetailType(String file, String colour, String header, String summary) {

@@ -64,6 +64,7 @@ class SlackNotifierConfigTest {
         Env env = Env.of(Map.of("SLACK_WEBHOOK_SECRET_ID", "s"));
         SlackNotifierConfig.from(env);
         assertEquals(java.util.Set.of("SLACK_WEBHOOK_SECRET_ID", "SLACK_WEBHOOK_PARAMETER", "WEBHOOK_CACHE_SECONDS",
-                "SLACK_TIMEOUT_SECONDS", "CONSOLE_BASE_URL", "DRY_RUN"), env.namesRead());
+                "SLACK_TIMEOUT_SECONDS", "CONSOLE_BASE_URL", "DRY_RUN", "PACE_INTERVAL_MILLIS", "STATE_TABLE_NAME",
+                "RECORD_RELEASE_STATUS"), env.namesRead());
     }
 }

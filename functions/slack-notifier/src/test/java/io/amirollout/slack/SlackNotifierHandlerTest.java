@@ -166,7 +166,9 @@ class SlackNotifierHandlerTest {
     void everySampleIsCoveredByTheTypedAndTheRawTests() throws Exception {
         Set<String> files;
         try (Stream<Path> list = Files.list(Path.of(EVENTS))) {
-            files = list.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+            // Queue batches (sqs-*.json) answer a partial batch response, not one message: QueueDeliveryTest.
+            files = list.map(p -> p.getFileName().toString()).filter(f -> !f.startsWith("sqs-"))
+                    .collect(Collectors.toCollection(TreeSet::new));
         }
         assertEquals(files, new TreeSet<>(EXPECTED.keySet()), "every sample needs an expected outcome");
         Set<String> typed = new TreeSet<>(RAW_ONLY);
@@ -252,13 +254,13 @@ class SlackNotifierHandlerTest {
     }
 
     @Test
-    void permanentRefusalReturnsAFailedResultWithoutThrowing() {
+    void permanentRefusalFailsTheInvocationNamingTheCause() {
         slack = new ScriptedTransport(status(400, "invalid_payload"));
-        JsonNode result = invoke(handler(false), TestFiles.stream(EVENTS + "asg-instance-refresh-failed.json"));
-        assertEquals("FAILED", result.get("status").asText());
-        JsonNode outcome = result.get("messages").get(0);
-        assertEquals("PERMANENT_FAILURE", outcome.get("outcome").asText());
-        assertEquals("invalid_payload", outcome.get("slackError").asText());
+        SlackNotifierHandler handler = handler(false);
+        SlackDeliveryException e = assertThrows(SlackDeliveryException.class,
+                () -> handler.handleRequest(TestFiles.stream(EVENTS + "asg-instance-refresh-failed.json"), new ByteArrayOutputStream(), context));
+        assertTrue(e.getMessage().contains("PERMANENT_FAILURE HTTP 400: invalid_payload"), e.getMessage());
+        assertFalse(e.getMessage().contains(TOKEN), "never the webhook URL");
         assertEquals(1, slack.requests.size(), "exactly one request: no retry for a 400");
     }
 
@@ -347,13 +349,42 @@ class SlackNotifierHandlerTest {
     }
 
     @Test
-    void aGoneWebhookIsReadAgainNextTime() {
+    void aGoneWebhookIsReadAgainOnceThenTheInvocationFailsWithTheCause() {
         slack = new ScriptedTransport(status(404, "no_service"), status(200, "ok"));
         SlackNotifierHandler handler = handler(false);
-        JsonNode first = invoke(handler, TestFiles.stream(EVENTS + "asg-instance-refresh-started.json"));
-        assertEquals("FAILED", first.get("status").asText());
-        invoke(handler, TestFiles.stream(EVENTS + "asg-instance-refresh-succeeded.json"));
+        SlackDeliveryException e = assertThrows(SlackDeliveryException.class,
+                () -> handler.handleRequest(TestFiles.stream(EVENTS + "asg-instance-refresh-started.json"), new ByteArrayOutputStream(), context));
+        assertTrue(e.getMessage().contains("HTTP 404: no_service"), e.getMessage());
+        assertFalse(e.getMessage().contains(TOKEN));
         verify(secrets, times(2)).getSecretValue(any(GetSecretValueRequest.class));
+        assertEquals(1, slack.requests.size(), "the URL did not change: no second post to a revoked webhook");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRotatedWebhookIsUsedAtOnceAfterA410() {
+        String rotated = "https://hooks.slack.com/services/T0ROLLOUT/B0ROTATED/" + TOKEN + "new";
+        when(secrets.getSecretValue(any(GetSecretValueRequest.class)))
+                .thenReturn(GetSecretValueResponse.builder().secretString(WEBHOOK).build())
+                .thenReturn(GetSecretValueResponse.builder().secretString(rotated).build());
+        slack = new ScriptedTransport(status(410, "channel_is_archived"), status(200, "ok"));
+        JsonNode result = invoke(handler(false), TestFiles.stream(EVENTS + "asg-instance-refresh-started.json"));
+        assertEquals("DELIVERED", result.get("status").asText());
+        assertEquals(2, slack.requests.size());
+        assertEquals(java.net.URI.create(rotated), slack.requests.get(1).url());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aMissingWebhookParameterIsNamedInTheError() {
+        SsmClient ssm = mock(SsmClient.class);
+        when(ssm.getParameter(any(Consumer.class))).thenCallRealMethod();
+        when(ssm.getParameter(any(GetParameterRequest.class))).thenThrow(software.amazon.awssdk.services.ssm.model.ParameterNotFoundException.builder()
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ParameterNotFound").errorMessage("not found").build()).build());
+        SlackNotifierHandler handler = handler(false, new SsmWebhookSource(ssm, "/ami-rollout/slack-webhook"));
+        SlackDeliveryException e = assertThrows(SlackDeliveryException.class,
+                () -> handler.handleRequest(TestFiles.stream(EVENTS + "asg-instance-refresh-started.json"), new ByteArrayOutputStream(), context));
+        assertTrue(e.getMessage().contains("/ami-rollout/slack-webhook") && e.getMessage().contains("ParameterNotFound"), e.getMessage());
     }
 
     @Test
@@ -376,10 +407,11 @@ class SlackNotifierHandlerTest {
         JsonNode event = MessageFactoryTest.snsEvent("first", "one");
         JsonNode second = event.get("Records").get(0).deepCopy();
         ((com.fasterxml.jackson.databind.node.ArrayNode) event.get("Records")).add(second);
-        JsonNode result = invoke(handler(false), bytes(event.toString()));
-        assertEquals("FAILED", result.get("status").asText());
-        assertEquals("PERMANENT_FAILURE", result.get("messages").get(0).get("outcome").asText());
-        assertEquals("DELIVERED", result.get("messages").get(1).get("outcome").asText());
+        SlackNotifierHandler handler = handler(false);
+        SlackDeliveryException e = assertThrows(SlackDeliveryException.class,
+                () -> handler.handleRequest(bytes(event.toString()), new ByteArrayOutputStream(), context));
+        assertTrue(e.getMessage().startsWith("1 of 2"), e.getMessage());
+        assertEquals(2, slack.requests.size(), "the second message was still posted");
     }
 
     @Test
