@@ -60,8 +60,9 @@ class CentralNoticesWiringTest {
     void theInfraTopicTakesNoticesFromTheOrganizationOnly() {
         Resolver r = infra();
         List<Map<String, Object>> allows = statements(Template.map(r.resolve(template.properties("NotificationTopicPolicy"))).get("PolicyDocument"))
-                .stream().filter(s -> "Allow".equals(s.get("Effect"))).toList();
-        assertEquals(1, allows.size(), "one Allow: the organization's publishers");
+                .stream().filter(s -> "Allow".equals(s.get("Effect"))).filter(CentralNoticesWiringTest::principalIsAnyone).toList();
+        assertEquals(1, allows.size(), "one Allow for any principal: the organization's publishers (CloudWatch, for the "
+                + "automation's alarms, is a service principal scoped to this account)");
         Map<String, Object> allow = allows.get(0);
         assertTrue(principalIsAnyone(allow));
         assertEquals("sns:Publish", allow.get("Action"));
@@ -69,7 +70,7 @@ class CentralNoticesWiringTest {
         assertEquals(r.resolve(Map.of("Ref", "NotificationTopic")), allow.get("Resource"));
         // A workload (or a stack without an organization id) opens nothing.
         assertTrue(statements(Template.map(plainWorkload().resolve(template.properties("NotificationTopicPolicy"))).get("PolicyDocument"))
-                .stream().noneMatch(s -> "Allow".equals(s.get("Effect"))));
+                .stream().noneMatch(s -> "Allow".equals(s.get("Effect")) && principalIsAnyone(s)));
     }
 
     @Test
@@ -90,8 +91,10 @@ class CentralNoticesWiringTest {
             if (principalIsAnyone(s)) {
                 Map<String, Object> equals = condition(s, "StringEquals");
                 organization |= ORG.equals(equals.get("aws:PrincipalOrgID"));
-                if (!ORG.equals(equals.get("aws:PrincipalOrgID")) || !"sns.eu-west-1.amazonaws.com".equals(equals.get("kms:ViaService"))) {
-                    problems.add("anyone-statement not scoped to the organization through SNS: " + s);
+                // The organization, or (like the AWS managed key for SNS) this account's own principals; through SNS only.
+                boolean scoped = ORG.equals(equals.get("aws:PrincipalOrgID")) || Resolver.ACCOUNT.equals(equals.get("kms:CallerAccount"));
+                if (!scoped || !"sns.eu-west-1.amazonaws.com".equals(equals.get("kms:ViaService"))) {
+                    problems.add("anyone-statement not scoped to the organization or this account through SNS: " + s);
                 }
                 if (!Set.copyOf(List.of("kms:GenerateDataKey*", "kms:Decrypt")).equals(Set.copyOf((List<?>) s.get("Action")))) {
                     problems.add("the organization may only encrypt for SNS: " + s.get("Action"));
@@ -106,8 +109,13 @@ class CentralNoticesWiringTest {
         }
         assertEquals(List.of(), problems);
         assertTrue(organization, "the organization's publishers may use the key");
-        // A workload stack's own topic keeps the AWS managed key (only its own functions publish there).
-        assertEquals("alias/aws/sns", Template.map(plainWorkload().resolve(template.properties("NotificationTopic"))).get("KmsMasterKeyId"));
+        // A workload stack's own topic has the stack's key too (the automation's alarms publish to it, which the AWS
+        // managed key does not allow), but its key admits no other account.
+        Resolver workload = plainWorkload();
+        assertEquals(workload.resolve(Map.of("Ref", "NotificationTopicKey")),
+                Template.map(workload.resolve(template.properties("NotificationTopic"))).get("KmsMasterKeyId"));
+        assertTrue(statements(Template.map(workload.resolve(template.properties("NotificationTopicKey"))).get("KeyPolicy")).stream()
+                .noneMatch(s -> condition(s, "StringEquals").containsKey("aws:PrincipalOrgID")));
     }
 
     @Test
