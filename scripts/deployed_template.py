@@ -39,6 +39,14 @@ LINT_SUPPRESSIONS = {
                                                "ExistingImagePipelineArn] with ExistingImagePipelineArn's empty default, "
                                                "a branch the If takes only when that parameter is set (an ARN by its pattern)"),
 }
+# Central notices (issue 16): EncryptCentralNotices names CentralNotificationKeyArn, whose empty default cfn-lint
+# substitutes although the statement exists only under UseCentralNotices (the parameter set; a template rule
+# requires it then).
+for _role in ("InstanceRefreshFunctionRole", "RollbackOnAlarmFunctionRole", "TerminationHostnameFunctionRole",
+              "RefreshVerifierFunctionRole"):
+    LINT_SUPPRESSIONS[_role] = (["W1031"], "cfn-lint resolves EncryptCentralNotices' CentralNotificationKeyArn with its "
+                                           "empty default, in a statement that exists only when central notices are on "
+                                           "(UseCentralNotices), where the rule CentralNoticesNeedTheKey requires the key")
 
 
 class NoManagedPolicies:
