@@ -74,6 +74,12 @@ public final class InstanceRefreshService {
     private final Clock clock;
 
     public InstanceRefreshService(InstanceRefreshConfig config, String region, Ec2Client ec2,
+                                  AutoScalingClient autoScaling, NotificationPublisher publisher,
+                                  io.amirollout.shared.state.GroupLedger ledger, Clock clock) {
+        this(config, region, ec2, autoScaling, publisher, clock);
+    }
+
+    public InstanceRefreshService(InstanceRefreshConfig config, String region, Ec2Client ec2,
                                   AutoScalingClient autoScaling, NotificationPublisher publisher, Clock clock) {
         this.config = config;
         this.region = region;

@@ -86,8 +86,11 @@ public final class DynamoStateTable implements StateTable {
     }
 
     private boolean conditionalPut(StateItem item, String condition, Map<String, AttributeValue> values) {
+        // DynamoDB refuses a request whose ExpressionAttributeNames holds a name the expressions do not use.
         Map<String, String> names = new HashMap<>();
-        names.put("#pk", PK);
+        if (condition.contains("#pk")) {
+            names.put("#pk", PK);
+        }
         if (condition.contains("#rev")) {
             names.put("#rev", REVISION);
         }
