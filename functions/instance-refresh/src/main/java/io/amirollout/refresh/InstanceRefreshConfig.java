@@ -1,6 +1,7 @@
 package io.amirollout.refresh;
 
 import io.amirollout.shared.Env;
+import io.amirollout.shared.state.StateTables;
 
 import java.util.List;
 import java.util.Optional;
@@ -18,10 +19,15 @@ import java.util.Set;
  * @param standbyInstances       instance refresh preference: Terminate, Ignore or Wait
  * @param notificationTopicArn   notices go here; null = log only
  * @param dryRun                 decide and report, change nothing
+ * @param stateTableName         the stack's state table (STATE_TABLE_NAME): releases, decisions, rejected AMIs
+ * @param newestByNameOnTick     NEWEST_AMI_BY_NAME_ON_TICK: the single-account mode in which every tick looks for
+ *                               the newest trusted AMI of the group's image by name (never a rejected one);
+ *                               only with exactly one group in TARGET_AUTO_SCALING_GROUPS
  */
 public record InstanceRefreshConfig(List<String> trustedImageOwners, List<String> targetAutoScalingGroups,
                                     String defaultImageName, String scaleInProtectedInstances,
-                                    String standbyInstances, String notificationTopicArn, boolean dryRun) {
+                                    String standbyInstances, String notificationTopicArn, boolean dryRun,
+                                    String stateTableName, boolean newestByNameOnTick) {
 
     static final Set<String> SCALE_IN_PROTECTED_VALUES = Set.of("Refresh", "Ignore", "Wait");
     static final Set<String> STANDBY_VALUES = Set.of("Terminate", "Ignore", "Wait");
@@ -47,8 +53,22 @@ public record InstanceRefreshConfig(List<String> trustedImageOwners, List<String
             env.problem("NOTIFICATION_TOPIC_ARN must be an SNS topic ARN (got '" + topic + "')");
         }
         boolean dryRun = env.dryRun();
+        String table = env.optional(StateTables.TABLE_NAME_VARIABLE).orElse(null);
+        if (table == null) {
+            env.problem(StateTables.TABLE_NAME_VARIABLE + " is required: the state table that remembers each group's releases "
+                    + "and rejected AMIs (template resource StateTable)");
+        }
+        String byName = env.string("NEWEST_AMI_BY_NAME_ON_TICK", "false");
+        if (!byName.equalsIgnoreCase("true") && !byName.equalsIgnoreCase("false")) {
+            env.problem("NEWEST_AMI_BY_NAME_ON_TICK must be true or false (got '" + byName + "')");
+        }
+        boolean newestByName = byName.equalsIgnoreCase("true");
+        if (newestByName && groups.size() != 1) {
+            env.problem("NEWEST_AMI_BY_NAME_ON_TICK=true is the single-account mode: it needs exactly one group in "
+                    + "TARGET_AUTO_SCALING_GROUPS (got " + groups.size() + "); with several groups, releases drive the rollout");
+        }
         env.check();
-        return new InstanceRefreshConfig(owners, groups, defaultImage, protectedInstances, standby, topic, dryRun);
+        return new InstanceRefreshConfig(owners, groups, defaultImage, protectedInstances, standby, topic, dryRun, table, newestByName);
     }
 
     /** True when groups come from TARGET_AUTO_SCALING_GROUPS rather than tag discovery. */

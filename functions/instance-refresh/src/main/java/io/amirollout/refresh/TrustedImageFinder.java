@@ -69,6 +69,11 @@ public final class TrustedImageFinder {
      * is asked of EC2 too ({@code architecture} filter) and checked again on what comes back.
      */
     public Optional<Image> newestByName(String imageName, Set<String> architectures) {
+        return newestByName(imageName, architectures, Set.of());
+    }
+
+    /** Same, never one of {@code excluded} (the AMIs rejected for the group): the newest of the others. */
+    public Optional<Image> newestByName(String imageName, Set<String> architectures, Set<String> excluded) {
         List<Filter> filters = new ArrayList<>(List.of(
                 Filter.builder().name("name").values(imageName, imageName + "*").build(),
                 Filter.builder().name("state").values("available").build()));
@@ -84,6 +89,7 @@ public final class TrustedImageFinder {
                 .filter(i -> i.state() == ImageState.AVAILABLE)
                 .filter(i -> ImageNames.matches(imageName, i.name()))
                 .filter(i -> architectures.isEmpty() || architectures.contains(i.architectureAsString()))
+                .filter(i -> !excluded.contains(i.imageId()))
                 .max(NEWEST);
     }
 

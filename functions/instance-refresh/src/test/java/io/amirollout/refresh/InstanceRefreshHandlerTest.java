@@ -33,8 +33,8 @@ class InstanceRefreshHandlerTest {
     private final FakeAws aws = new FakeAws().standardImages().template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
     private final RecordingPublisher notices = new RecordingPublisher();
     private final InstanceRefreshHandler handler = new InstanceRefreshHandler(new InstanceRefreshService(
-            InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED))), REGION, aws.ec2, aws.autoScaling,
-            notices, Clock.fixed(InstanceRefreshServiceTest.SUNDAY_0030, ZoneOffset.UTC)));
+            InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED, "STATE_TABLE_NAME", "state"))), REGION, aws.ec2, aws.autoScaling,
+            notices, new io.amirollout.shared.state.GroupLedger(new io.amirollout.shared.testing.InMemoryStateTable()), Clock.fixed(InstanceRefreshServiceTest.SUNDAY_0030, ZoneOffset.UTC)));
 
     private JsonNode run(InputStream input) {
         return StreamInvocation.invoke(handler, input, new FakeContext());
@@ -99,8 +99,9 @@ class InstanceRefreshHandlerTest {
         assertEquals("Scheduled Event", event.getDetailType());
         assertEquals("aws.events", event.getSource());
         JsonNode result = run(TestFiles.stream(EVENTS + "scheduled-tick.json"));
-        assertEquals("STARTED", group(result).get("outcome").asText(), result::toString);
-        assertEquals(NEW_AMI, group(result).get("imageId").asText(), "newest trusted AMI by the group's image name");
+        // Nothing recorded for the group: the tick resumes recorded work only, it does not invent it.
+        assertEquals("UP_TO_DATE", group(result).get("outcome").asText(), result::toString);
+        assertTrue(aws.mutatingCalls().isEmpty(), aws.mutatingCalls()::toString);
     }
 
     @Test

@@ -182,7 +182,7 @@ class InstanceRefreshProtocolTest {
         server.stubFor(post("/").withRequestBody(containing("Action=DescribeAutoScalingGroups")).withRequestBody(containing("NextToken=token-2"))
                 .atPriority(1).willReturn(okXml(groups(null, groupMember("batch-asg", "$Default")))));
 
-        InstanceRefreshConfig config = InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED)));
+        InstanceRefreshConfig config = InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED, "STATE_TABLE_NAME", "state")));
         List<TargetGroup> targets = new GroupTargets(autoScaling, config).all();
 
         assertEquals(List.of("web-asg", "api-asg", "batch-asg"), targets.stream().map(TargetGroup::name).toList());
@@ -242,8 +242,8 @@ class InstanceRefreshProtocolTest {
 
         RecordingPublisher notices = new RecordingPublisher();
         InstanceRefreshService service = new InstanceRefreshService(
-                InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED))), "eu-west-1", ec2, autoScaling,
-                notices, Clock.fixed(InstanceRefreshServiceTest.SUNDAY_0030, ZoneOffset.UTC));
+                InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED, "STATE_TABLE_NAME", "state"))), "eu-west-1", ec2, autoScaling,
+                notices, new io.amirollout.shared.state.GroupLedger(new io.amirollout.shared.testing.InMemoryStateTable()), Clock.fixed(InstanceRefreshServiceTest.SUNDAY_0030, ZoneOffset.UTC));
         RefreshResult result = service.release(ImageReleased.from(Json.readTree("""
                 {"image":{"name":"golden-al2023"},"amis":[{"region":"eu-west-1","imageId":"%s"}]}""".formatted(newAmi))));
 

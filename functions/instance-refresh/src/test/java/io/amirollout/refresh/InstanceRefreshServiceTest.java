@@ -45,6 +45,8 @@ class InstanceRefreshServiceTest {
 
     private final FakeAws aws = new FakeAws().standardImages();
     private final RecordingPublisher notices = new RecordingPublisher();
+    private final io.amirollout.shared.testing.InMemoryStateTable table = new io.amirollout.shared.testing.InMemoryStateTable();
+    private final io.amirollout.shared.state.GroupLedger ledger = new io.amirollout.shared.state.GroupLedger(table);
 
     /** Whatever path a test took, every AWS action it called is in iam-actions.txt. */
     @AfterEach
@@ -55,15 +57,23 @@ class InstanceRefreshServiceTest {
     private InstanceRefreshService service(Instant now, String... env) {
         Map<String, String> vars = new HashMap<>();
         vars.put("TRUSTED_IMAGE_OWNERS", TRUSTED);
+        vars.put("STATE_TABLE_NAME", "state");
         for (int i = 0; i + 1 < env.length; i += 2) {
             vars.put(env[i], env[i + 1]);
         }
         return new InstanceRefreshService(InstanceRefreshConfig.from(Env.of(vars)), REGION, aws.ec2, aws.autoScaling,
-                notices, Clock.fixed(now, ZoneOffset.UTC));
+                notices, ledger, Clock.fixed(now, ZoneOffset.UTC));
     }
 
     private InstanceRefreshService service(String... env) {
         return service(SUNDAY_0030, env);
+    }
+
+    /** The single-account mode: one listed group, and every tick looks for the newest trusted AMI by name. */
+    private InstanceRefreshService byName(String group, String... env) {
+        String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("NEWEST_AMI_BY_NAME_ON_TICK", "true",
+                "TARGET_AUTO_SCALING_GROUPS", group), java.util.Arrays.stream(env)).toArray(String[]::new);
+        return service(SUNDAY_0030, all);
     }
 
     static ImageReleased release(String ami, boolean dryRun) {
@@ -322,6 +332,7 @@ class InstanceRefreshServiceTest {
         aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.UPDATE_DAY, "sat",
                 RolloutTags.UPDATE_TIME, "23:00", RolloutTags.WINDOW_MINUTES, "180", RolloutTags.TIMEZONE, "America/New_York"));
 
+        assertEquals(GroupOutcome.DEFERRED, only(service(Instant.parse("2026-11-22T03:30:00Z")).release(release(NEW_AMI, false))).outcome());
         assertEquals(GroupOutcome.STARTED, only(service(Instant.parse("2026-11-22T06:30:00Z")).tick()).outcome());
     }
 
@@ -365,7 +376,7 @@ class InstanceRefreshServiceTest {
                 ArchitectureValues.X86_64, ImageState.AVAILABLE);
         aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
 
-        GroupResult group = only(service().tick());
+        GroupResult group = only(byName("web-asg").tick());
 
         assertEquals(NEW_AMI, group.imageId());
         assertEquals(GroupOutcome.STARTED, group.outcome());
@@ -381,7 +392,7 @@ class InstanceRefreshServiceTest {
                 ArchitectureValues.X86_64, ImageState.AVAILABLE);
         aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
 
-        assertEquals(NEW_AMI, only(service().tick()).imageId());
+        assertEquals(NEW_AMI, only(byName("web-asg").tick()).imageId());
     }
 
     @Test
@@ -446,8 +457,8 @@ class InstanceRefreshServiceTest {
         graviton.templates.put(LT, new java.util.ArrayList<>(List.of(FakeAws.version(LT, 1, "ami-0deregistered000", "m7g.large", "x"))));
         graviton.defaultVersions.put(LT, 1L);
         graviton.group("arm-asg", LT, "1", enabled());
-        GroupResult refused = only(new InstanceRefreshService(InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED))),
-                REGION, graviton.ec2, graviton.autoScaling, notices, Clock.fixed(SUNDAY_0030, ZoneOffset.UTC))
+        GroupResult refused = only(new InstanceRefreshService(InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED, "STATE_TABLE_NAME", "state"))),
+                REGION, graviton.ec2, graviton.autoScaling, notices, ledger, Clock.fixed(SUNDAY_0030, ZoneOffset.UTC))
                 .release(release(NEW_AMI, false)));
         assertEquals(GroupOutcome.SKIPPED, refused.outcome());
         assertTrue(refused.reason().contains("m7g.large"), refused.reason());
@@ -464,16 +475,17 @@ class InstanceRefreshServiceTest {
 
         assertEquals(GroupOutcome.DEFERRED, group.outcome());
         assertEquals("ir-existing", group.instanceRefreshId());
-        assertEquals(List.of("createOrUpdateTags"), aws.mutatingCalls(), "only the pending AMI is remembered");
-        assertEquals(NEW_AMI, aws.tagsOf("web-asg").get(RolloutTags.PENDING_IMAGE));
+        assertEquals(List.of(), aws.mutatingCalls(), "the group is not touched while another refresh runs");
+        assertEquals(io.amirollout.shared.state.ReleaseState.PENDING, ledger.release("web-asg", NEW_AMI).orElseThrow().state(),
+                "only the pending AMI is remembered, in the state of record");
         assertEquals(NotificationKind.REFRESH_DEFERRED, notices.only().kind());
     }
 
     @Test
-    void aRolledBackVersionIsNotRetriedByTheClockButAPersonCanRetryIt() {
+    void aRolledBackRefreshFoundByTheTickRejectsTheAmiAndOnlyAForcedRequestStartsItAgain() {
         aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
         assertEquals(GroupOutcome.STARTED, only(service().release(release(NEW_AMI, false))).outcome());
-        // The alarm fired and AWS rolled the group back to version 1.
+        // The alarm fired and AWS rolled the group back to version 1; the event was missed.
         var refresh = aws.refreshes.get("web-asg").get(0);
         aws.refreshes.get("web-asg").set(0, refresh.toBuilder()
                 .status(software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus.ROLLBACK_SUCCESSFUL).build());
@@ -481,14 +493,19 @@ class InstanceRefreshServiceTest {
         GroupResult tick = only(service().tick());
 
         assertEquals(GroupOutcome.SKIPPED, tick.outcome());
-        assertTrue(tick.reason().contains("RollbackSuccessful") && tick.reason().contains("manual request"), tick.reason());
-        assertEquals(1, notices.all().size(), "the tick keeps quiet");
+        assertTrue(tick.reason().contains("RollbackSuccessful") && tick.reason().contains("rejected"), tick.reason());
+        assertEquals("aws-auto-rollback", ledger.rejection("web-asg", NEW_AMI).orElseThrow().by());
+        assertNotEquals(GroupOutcome.STARTED, only(service().tick()).outcome(), "the next tick");
+        assertEquals(GroupOutcome.SKIPPED, only(service().release(release(NEW_AMI, false))).outcome(), "a duplicate release");
+        assertNotEquals(GroupOutcome.STARTED, only(service().manual(new ManualRequest("web-asg", null, false, false))).outcome(),
+                "newest by name never takes a rejected AMI");
         verify(aws.autoScaling, times(1)).startInstanceRefresh(any(StartInstanceRefreshRequest.class));
 
-        GroupResult retry = only(service().manual(new ManualRequest("web-asg", null, false, false)));
+        GroupResult forced = only(service().manual(new ManualRequest("web-asg", NEW_AMI, false, false, true, null, null)));
 
-        assertEquals(GroupOutcome.STARTED, retry.outcome(), retry.reason());
-        assertEquals("2", retry.newVersion(), "the same version, not a new one");
+        assertEquals(GroupOutcome.STARTED, forced.outcome(), forced.reason());
+        assertEquals("2", forced.newVersion(), "the same version, not a new one");
+        assertTrue(ledger.release("web-asg", NEW_AMI).orElseThrow().forced());
         verify(aws.ec2, times(1)).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
     }
 
@@ -545,8 +562,10 @@ class InstanceRefreshServiceTest {
 
         assertTrue(result.dryRun());
         assertEquals(GroupOutcome.STARTED, result.groups().get(0).outcome());
-        assertTrue(result.groups().get(0).reason().startsWith("dry run: would pin the group from $Latest to version 1"),
-                result.groups().get(0).reason());
+        assertTrue(result.groups().get(0).reason().startsWith("dry run: "), result.groups().get(0).reason());
+        assertTrue(result.groups().get(0).plan().stream().anyMatch(c -> c.startsWith("pin web-asg from $Latest to version 1")),
+                result.groups().get(0).plan()::toString);
+        assertEquals(0, table.writes(), "a dry run writes nothing to the state of record either");
         assertEquals(GroupOutcome.DEFERRED, result.groups().get(1).outcome());
         assertEquals(List.of(), aws.mutatingCalls());
         verify(aws.ec2, never()).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
@@ -624,7 +643,7 @@ class InstanceRefreshServiceTest {
     void anExplicitGroupListNeedsNoTags() {
         aws.template(LT, OLD_AMI).group("seed-asg", LT, "$Latest", Map.of()).group("web-asg", LT, "1", enabled());
 
-        RefreshResult result = service("TARGET_AUTO_SCALING_GROUPS", "seed-asg", "DEFAULT_IMAGE_NAME", IMAGE).tick();
+        RefreshResult result = byName("seed-asg", "DEFAULT_IMAGE_NAME", IMAGE).tick();
 
         assertEquals(List.of("seed-asg"), result.groups().stream().map(GroupResult::autoScalingGroup).toList());
         assertEquals(GroupOutcome.STARTED, only(result).outcome(), only(result).reason());
@@ -666,7 +685,7 @@ class InstanceRefreshServiceTest {
         armBuildOfALongerName();
         aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
 
-        GroupResult group = only(service().tick());
+        GroupResult group = only(byName("web-asg").tick());
 
         assertEquals(GroupOutcome.STARTED, group.outcome(), group.reason());
         assertEquals(NEW_AMI, group.imageId());
@@ -703,13 +722,15 @@ class InstanceRefreshServiceTest {
     }
 
     @Test
-    void aPendingAmiThatCannotBeUsedDoesNotBlockTheNewestByName() {
-        // The recorded pending AMI is newer but no longer available: the next usable candidate wins.
+    void aDesiredAmiThatCannotBeUsedDoesNotBlockTheNewestByName() {
+        // The recorded desired AMI is newer but no longer available: the next usable candidate wins.
         aws.image("ami-0ccccccccccccccc0", TRUSTED, IMAGE + " 2026-11-30T10-00-00Z", "2026-11-30T10:00:00.000Z",
                 ArchitectureValues.X86_64, ImageState.DEREGISTERED);
-        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.PENDING_IMAGE, "ami-0ccccccccccccccc0"));
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+        ledger.writeHead(ledger.head("web-asg").desire("ami-0ccccccccccccccc0", io.amirollout.shared.state.ReleaseSource.RELEASE,
+                SUNDAY_0030));
 
-        GroupResult group = only(service().tick());
+        GroupResult group = only(byName("web-asg").tick());
 
         assertEquals(GroupOutcome.STARTED, group.outcome(), group.reason());
         assertEquals(NEW_AMI, group.imageId());
@@ -796,7 +817,7 @@ class InstanceRefreshServiceTest {
 
         RefreshResult result = service().release(release(NEW_AMI, true));
 
-        assertTrue(result.groups().get(0).reason().contains("would pin b-latest"), result.groups().get(0).reason());
+        assertTrue(result.groups().get(0).plan().stream().anyMatch(c -> c.startsWith("pin b-latest")), result.groups().get(0).plan()::toString);
         assertEquals(List.of(), aws.mutatingCalls());
     }
 
