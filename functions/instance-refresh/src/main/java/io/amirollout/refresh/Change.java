@@ -30,7 +30,10 @@ sealed interface Change {
         }
     }
 
-    record CreateVersion(String templateId, long fromVersion, Image image) implements Change {
+    /** @param sourceMappings the source version's block device mappings, carried whole (EC2 drops their snapshots otherwise) */
+    record CreateVersion(String templateId, long fromVersion, Image image,
+                         java.util.List<software.amazon.awssdk.services.ec2.model.LaunchTemplateBlockDeviceMapping> sourceMappings)
+            implements Change {
         public String describe() {
             return "create a version of " + templateId + " from version " + fromVersion + " with " + image.imageId();
         }

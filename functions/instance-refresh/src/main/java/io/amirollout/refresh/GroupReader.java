@@ -52,6 +52,11 @@ final class GroupReader {
     GroupFacts read(TargetGroup group, Intent intent, TemplatePins pins, boolean lostRace) {
         Instant now = clock.instant();
         boolean tick = intent.tick();
+        if (group.imageName() == null && !config.explicitGroups()) {
+            return GroupFacts.stopped(group, intent, now, "skipped: the group is tagged " + RolloutTags.ENABLED + "=true but has no "
+                    + RolloutTags.IMAGE + " tag; a group names the image it runs, or any trusted AMI of its architecture (a Windows "
+                    + "build on a Linux fleet) could reach it", tick);
+        }
         GroupLaunchTemplate.Resolution resolution = GroupLaunchTemplate.resolve(group.group());
         if (resolution.refusal() != null) {
             return GroupFacts.stopped(group, intent, now, "skipped: " + resolution.refusal(), tick);

@@ -54,7 +54,7 @@ public final class InstanceRefreshService {
         this.config = config;
         this.region = region;
         this.targets = new GroupTargets(autoScaling, config);
-        this.images = new TrustedImageFinder(ec2, config.trustedImageOwners());
+        this.images = new TrustedImageFinder(ec2, config.trustedImageOwners(), clock);
         this.templates = new LaunchTemplateUpdater(ec2);
         this.refreshes = new RefreshStarter(autoScaling);
         this.ledger = ledger;
@@ -79,7 +79,9 @@ public final class InstanceRefreshService {
         List<TargetGroup> all = targets.all();
         Map<String, TargetGroup.ReleaseMatch> matches = new LinkedHashMap<>();
         for (TargetGroup g : all) {
-            TargetGroup.ReleaseMatch match = g.match(release.image().name(), amiName);
+            // The AMI's real name (DescribeImages, trusted owners) decides, never the payload's image.name alone.
+            TargetGroup.ReleaseMatch match = image != null ? g.matchAmi(release.image().name(), image.name())
+                    : g.match(release.image().name(), amiName);
             if (match != TargetGroup.ReleaseMatch.NONE) {
                 matches.put(g.name(), match);
             }

@@ -73,7 +73,7 @@ final class PlanApplier {
                     pinSibling(p, pins, group.name());
                 }
             } else if (change instanceof Change.CreateVersion c) {
-                version = templates.createVersion(c.templateId(), c.fromVersion(), c.image());
+                version = templates.createVersion(c.templateId(), c.fromVersion(), c.image(), c.sourceMappings());
             } else if (change instanceof Change.StartRefresh s) {
                 long target = s.version() != null ? s.version() : version;
                 try {

@@ -147,7 +147,8 @@ final class RefreshDecider {
             supersede(f, changes);
             changes.add(new Change.RecordRelease(base(f).ended(ReleaseState.SUCCEEDED, "the group already ran it", f.now())));
         }
-        if (f.template().floating() && !f.alreadyPinned()) {
+        // Only $Latest follows new versions: a group on $Default is left as it is until it needs a refresh.
+        if (GroupLaunchTemplate.LATEST.equals(f.template().version()) && !f.alreadyPinned()) {
             changes.add(new Change.PinGroup(f.group().name(), f.template(), f.templateId(), f.currentVersion(),
                     "a later version of the template must not reach it outside a refresh"));
             reason += ". The group used " + f.template().version() + "; it now references version " + f.currentVersion()
@@ -156,7 +157,7 @@ final class RefreshDecider {
         if (!changes.isEmpty() && !(changes.get(0) instanceof Change.WriteHead)) {
             changes.add(0, new Change.WriteHead(f.head().touched(f.now()), "pinning the group"));
         }
-        return GroupPlan.report(f, GroupOutcome.UP_TO_DATE, reason, tick && !f.template().floating()).withChanges(changes)
+        return GroupPlan.report(f, GroupOutcome.UP_TO_DATE, reason, tick && changes.isEmpty()).withChanges(changes)
                 .withVersion(Long.toString(f.currentVersion()));
     }
 
@@ -178,7 +179,8 @@ final class RefreshDecider {
                 note += " Groups sharing the launch template are pinned first: " + String.join(", ",
                         f.siblings().stream().map(s -> s.group().name()).toList()) + ".";
             }
-            changes.add(new Change.CreateVersion(f.templateId(), f.currentVersion(), f.image()));
+            changes.add(new Change.CreateVersion(f.templateId(), f.currentVersion(), f.image(),
+                    f.current().launchTemplateData() == null ? java.util.List.of() : f.current().launchTemplateData().blockDeviceMappings()));
         }
         return note;
     }

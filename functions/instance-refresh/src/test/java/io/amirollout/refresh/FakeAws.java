@@ -303,8 +303,18 @@ final class FakeAws {
             created = all.get((int) (long) known - 1);
         } else {
             LaunchTemplateVersion source = all.get(Integer.parseInt(request.sourceVersion()) - 1);
+            // As EC2 does (CreateLaunchTemplateVersion, SourceVersion): "Snapshots applied to the block device
+            // mapping are ignored when creating a new version unless they are explicitly included."
+            var data = source.launchTemplateData().toBuilder().imageId(request.launchTemplateData().imageId());
+            if (request.launchTemplateData().hasBlockDeviceMappings()) {
+                data.blockDeviceMappings(request.launchTemplateData().blockDeviceMappings().stream()
+                        .map(FakeAws::asResponse).toList());
+            } else if (source.launchTemplateData().hasBlockDeviceMappings()) {
+                data.blockDeviceMappings(source.launchTemplateData().blockDeviceMappings().stream()
+                        .map(m -> m.ebs() == null ? m : m.toBuilder().ebs(m.ebs().toBuilder().snapshotId(null).build()).build()).toList());
+            }
             created = source.toBuilder().versionNumber((long) all.size() + 1).versionDescription(request.versionDescription())
-                    .launchTemplateData(source.launchTemplateData().toBuilder().imageId(request.launchTemplateData().imageId()).build())
+                    .launchTemplateData(data.build())
                     .build();
             all.add(created);
             if (request.clientToken() != null) {
@@ -312,6 +322,16 @@ final class FakeAws {
             }
         }
         return CreateLaunchTemplateVersionResponse.builder().launchTemplateVersion(created).build();
+    }
+
+    private static software.amazon.awssdk.services.ec2.model.LaunchTemplateBlockDeviceMapping asResponse(
+            software.amazon.awssdk.services.ec2.model.LaunchTemplateBlockDeviceMappingRequest r) {
+        var ebs = r.ebs() == null ? null : software.amazon.awssdk.services.ec2.model.LaunchTemplateEbsBlockDevice.builder()
+                .snapshotId(r.ebs().snapshotId()).volumeSize(r.ebs().volumeSize()).volumeType(r.ebs().volumeTypeAsString())
+                .encrypted(r.ebs().encrypted()).deleteOnTermination(r.ebs().deleteOnTermination()).iops(r.ebs().iops())
+                .kmsKeyId(r.ebs().kmsKeyId()).throughput(r.ebs().throughput()).build();
+        return software.amazon.awssdk.services.ec2.model.LaunchTemplateBlockDeviceMapping.builder().deviceName(r.deviceName())
+                .virtualName(r.virtualName()).noDevice(r.noDevice()).ebs(ebs).build();
     }
 
     private DescribeInstanceTypesResponse describeInstanceTypes(DescribeInstanceTypesRequest request) {

@@ -262,6 +262,111 @@ class InstanceRefreshServiceTest {
         assertEquals(2, aws.versionsOf(LT).size());
     }
 
+    // ----- issue 12 -----
+
+    /** Item 1: EC2 drops the source's snapshots from block device mappings unless they are given again. */
+    @Test
+    void newVersionKeepsSnapshotBlockDeviceMappings() {
+        var root = software.amazon.awssdk.services.ec2.model.LaunchTemplateBlockDeviceMapping.builder().deviceName("/dev/xvda")
+                .ebs(e -> e.volumeSize(30).volumeType("gp3").encrypted(true).deleteOnTermination(true)).build();
+        var data = software.amazon.awssdk.services.ec2.model.LaunchTemplateBlockDeviceMapping.builder().deviceName("/dev/sdf")
+                .ebs(e -> e.snapshotId("snap-0123456789abcdef0").volumeSize(100).volumeType("gp3").iops(3000).throughput(250)
+                        .encrypted(true).kmsKeyId("arn:aws:kms:eu-west-1:444455556666:key/1111").deleteOnTermination(false)).build();
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+        var v1 = aws.versionsOf(LT).get(0);
+        aws.versionsOf(LT).set(0, v1.toBuilder().launchTemplateData(v1.launchTemplateData().toBuilder()
+                .blockDeviceMappings(root, data).userData("IyEvYmluL2Jhc2gK").keyName("ops").build()).build());
+
+        GroupResult group = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.STARTED, group.outcome(), group.reason());
+        var source = aws.versionsOf(LT).get(0).launchTemplateData();
+        var made = aws.versionsOf(LT).get(1).launchTemplateData();
+        assertEquals(NEW_AMI, made.imageId());
+        assertEquals(source.toBuilder().imageId(null).build(), made.toBuilder().imageId(null).build(),
+                "the new version equals the source except for ImageId, snapshot of the data volume included");
+    }
+
+    /** Item 10: a new version changes $Latest, never the default version: $Default siblings are left alone. */
+    @Test
+    void defaultGroupsSharingTheTemplateAreNotPinned() {
+        aws.template(LT, OLD_AMI).group("a-pinned", LT, "1", enabled())
+                .group("d-default", LT, "$Default", Map.of(RolloutTags.ENABLED, "true", RolloutTags.IMAGE, "golden-ubuntu"))
+                .group("l-latest", LT, "$Latest", Map.of(RolloutTags.ENABLED, "true", RolloutTags.IMAGE, "golden-ubuntu"));
+
+        RefreshResult result = service().release(release(NEW_AMI, false));
+
+        assertEquals(GroupOutcome.STARTED, only(result).outcome());
+        assertEquals("$Default", aws.groups.get("d-default").launchTemplate().version(), "untouched: its version did not change");
+        assertEquals("1", aws.groups.get("l-latest").launchTemplate().version(), "a $Latest sibling is pinned before the version exists");
+        verify(aws.autoScaling, times(1)).updateAutoScalingGroup(any(UpdateAutoScalingGroupRequest.class));
+    }
+
+    /** Item 2: a deprecated (even the owner's own, which EC2 always lists) or disabled AMI is refused on every path. */
+    @Test
+    void deprecatedOrDisabledAmisAreNeverChosen() {
+        String deprecated = "ami-0dddddddddddddd01";
+        String disabled = "ami-0dddddddddddddd02";
+        aws.images.add(software.amazon.awssdk.services.ec2.model.Image.builder().imageId(deprecated).ownerId(TRUSTED)
+                .name(IMAGE + " 2026-11-28T10-00-00Z").creationDate("2026-11-28T10:00:00.000Z").architecture(ArchitectureValues.X86_64)
+                .state(ImageState.AVAILABLE).deprecationTime("2026-11-21T12:00:00.000Z").build());
+        aws.image(disabled, TRUSTED, IMAGE + " 2026-11-29T10-00-00Z", "2026-11-29T10:00:00.000Z", ArchitectureValues.X86_64,
+                ImageState.DISABLED);
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+
+        GroupResult released = only(service().release(release(deprecated, false)));
+        assertEquals(GroupOutcome.SKIPPED, released.outcome());
+        assertTrue(released.reason().contains("deprecated since 2026-11-21T12:00:00.000Z"), released.reason());
+        GroupResult manual = only(service().manual(new ManualRequest("web-asg", disabled, false, true)));
+        assertEquals(GroupOutcome.SKIPPED, manual.outcome());
+        assertTrue(manual.reason().contains("disabled"), manual.reason());
+
+        GroupResult byName = only(byName("web-asg").tick());
+        assertEquals(NEW_AMI, byName.imageId(), "the newest usable one, not the newer deprecated or disabled builds: " + byName.reason());
+        verify(aws.ec2, times(1)).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
+    }
+
+    /** Item 3: a tag-discovered group without ami-rollout:image is skipped, never given any AMI of its architecture. */
+    @Test
+    void aGroupNamesItsImageOrItIsSkipped() {
+        aws.template(LT, OLD_AMI).group("nameless-asg", LT, "1", Map.of(RolloutTags.ENABLED, "true"));
+
+        GroupResult released = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.SKIPPED, released.outcome());
+        assertTrue(released.reason().contains(RolloutTags.IMAGE), released.reason());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    /** Item 3: the AMI's real name decides which groups a release reaches, not the payload's image.name. */
+    @Test
+    void aReleaseIsMatchedByTheAmisRealNameNotThePayloadsImageName() {
+        String ubuntu = "ami-0eeeeeeeeeeeeee01";
+        aws.image(ubuntu, TRUSTED, "golden-ubuntu 2026-11-21T10-00-00Z", "2026-11-21T10:00:00.000Z", ArchitectureValues.X86_64,
+                ImageState.AVAILABLE);
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+
+        RefreshResult result = service().release(release(ubuntu, false)); // payload says image "golden-al2023"
+
+        assertEquals(List.of(), result.groups(), "golden-al2023 groups are not reached by a golden-ubuntu AMI: " + result);
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    /** Item 3: platform as well as architecture: a Windows AMI never reaches a group running Linux. */
+    @Test
+    void aWindowsAmiNeverReachesALinuxGroup() {
+        String windows = "ami-0eeeeeeeeeeeeee02";
+        aws.images.add(software.amazon.awssdk.services.ec2.model.Image.builder().imageId(windows).ownerId(TRUSTED)
+                .name(IMAGE + " 2026-11-29T10-00-00Z").creationDate("2026-11-29T10:00:00.000Z").architecture(ArchitectureValues.X86_64)
+                .platform(software.amazon.awssdk.services.ec2.model.PlatformValues.WINDOWS).state(ImageState.AVAILABLE).build());
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+
+        GroupResult released = only(service().release(release(windows, false)));
+        assertEquals(GroupOutcome.SKIPPED, released.outcome());
+        assertTrue(released.reason().contains("windows") && released.reason().contains("linux"), released.reason());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
     @Test
     void clientTokenIsDeterministicAndSpecific() {
         String token = LaunchTemplateUpdater.clientToken(LT, 3, NEW_AMI);
@@ -434,7 +539,7 @@ class InstanceRefreshServiceTest {
 
     @Test
     void anAmiOfAnotherArchitectureIsRefused() {
-        aws.image("ami-0a4a4a4a4a4a4a4a0", TRUSTED, IMAGE + "-arm 2026-11-30", "2026-11-30T10:00:00.000Z",
+        aws.image("ami-0a4a4a4a4a4a4a4a0", TRUSTED, IMAGE + " 2026-11-30T10-00-00Z", "2026-11-30T10:00:00.000Z",
                 ArchitectureValues.ARM64, ImageState.AVAILABLE);
         aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
 
