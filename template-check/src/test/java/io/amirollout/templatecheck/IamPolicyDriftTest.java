@@ -51,9 +51,12 @@ class IamPolicyDriftTest {
     static final Map<String, Map<String, String>> GRANTED_ELSEWHERE = Map.of(
             "cross-account-invoker", Map.of("lambda:InvokeFunction", "InvokerAccessRole"));
 
-    /** The only actions that may be granted on Resource "*": AWS offers no resource-level scoping for them. */
+    /**
+     * The only actions that may be granted on Resource "*": AWS offers no resource-level scoping for them
+     * (cloudwatch:DescribeAlarms returns composite alarms only when scoped to "*", per its API reference).
+     */
     private static final Pattern UNSCOPABLE = Pattern.compile(
-            "(ec2:Describe\\w+|autoscaling:Describe\\w+|organizations:List\\w+)", Pattern.CASE_INSENSITIVE);
+            "(ec2:Describe\\w+|autoscaling:Describe\\w+|organizations:List\\w+|cloudwatch:DescribeAlarms)", Pattern.CASE_INSENSITIVE);
 
     private final Template template = Template.load();
 

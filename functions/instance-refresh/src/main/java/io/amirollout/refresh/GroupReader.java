@@ -36,9 +36,11 @@ final class GroupReader {
     private final GroupLedger ledger;
     private final Clock clock;
     private final String region;
+    private final AlarmCheck alarms;
 
     GroupReader(InstanceRefreshConfig config, String region, TrustedImageFinder images, ArchitectureCheck architecture,
-                LaunchTemplateUpdater templates, RefreshStarter refreshes, GroupLedger ledger, Clock clock) {
+                LaunchTemplateUpdater templates, RefreshStarter refreshes, GroupLedger ledger, AlarmCheck alarms, Clock clock) {
+        this.alarms = alarms;
         this.config = config;
         this.region = region;
         this.images = images;
@@ -90,6 +92,10 @@ final class GroupReader {
         Optional<String> refusal = images.refusal(image);
         if (refusal.isPresent()) {
             return GroupFacts.stopped(group, intent, now, "refused: " + refusal.get(), tick);
+        }
+        Optional<String> badAlarms = alarms.problem(settings.alarms(), group.tag(RolloutTags.ALARMS).orElse(""));
+        if (badAlarms.isPresent()) {
+            return GroupFacts.stopped(group, intent, now, "skipped: invalid tag: " + badAlarms.get(), tick);
         }
 
         // A floating group whose $Latest/$Default already is a version this function made for another group:

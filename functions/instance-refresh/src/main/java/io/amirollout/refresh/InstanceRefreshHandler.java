@@ -16,6 +16,7 @@ import io.amirollout.shared.state.DynamoStateTable;
 import io.amirollout.shared.state.GroupLedger;
 import io.amirollout.shared.state.StateTables;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -40,6 +41,7 @@ public final class InstanceRefreshHandler implements RequestStreamHandler {
         InstanceRefreshConfig config = InstanceRefreshConfig.from(Env.system());
         this.service = new InstanceRefreshService(config, AwsClients.region().id(),
                 AwsClients.build(Ec2Client.builder()), AwsClients.build(AutoScalingClient.builder()),
+                AwsClients.build(CloudWatchClient.builder()),
                 SnsNotificationPublisher.forTopic(
                         config.notificationTopicArn() == null ? null : AwsClients.build(SnsClient.builder()),
                         config.notificationTopicArn()),
@@ -49,6 +51,7 @@ public final class InstanceRefreshHandler implements RequestStreamHandler {
         SnapStartPriming.register("instance-refresh", () -> SnapStartPriming.invoke(
                 new InstanceRefreshHandler(new InstanceRefreshService(config, AwsClients.region().id(),
                         SnapStartPriming.offlineClient(Ec2Client.builder()), SnapStartPriming.offlineClient(AutoScalingClient.builder()),
+                        SnapStartPriming.offlineClient(CloudWatchClient.builder()),
                         SnsNotificationPublisher.forTopic(
                                 config.notificationTopicArn() == null ? null : SnapStartPriming.offlineClient(SnsClient.builder()),
                                 config.notificationTopicArn()),

@@ -51,6 +51,13 @@ public final class InstanceRefreshService {
 
     public InstanceRefreshService(InstanceRefreshConfig config, String region, Ec2Client ec2, AutoScalingClient autoScaling,
                                   NotificationPublisher publisher, GroupLedger ledger, Clock clock) {
+        this(config, region, ec2, autoScaling, null, publisher, ledger, clock);
+    }
+
+    /** @param cloudWatch checks that the groups' alarms exist (DescribeAlarms); null: only their count and form are checked */
+    public InstanceRefreshService(InstanceRefreshConfig config, String region, Ec2Client ec2, AutoScalingClient autoScaling,
+                                  software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch,
+                                  NotificationPublisher publisher, GroupLedger ledger, Clock clock) {
         this.config = config;
         this.region = region;
         this.targets = new GroupTargets(autoScaling, config);
@@ -58,7 +65,8 @@ public final class InstanceRefreshService {
         this.templates = new LaunchTemplateUpdater(ec2);
         this.refreshes = new RefreshStarter(autoScaling);
         this.ledger = ledger;
-        this.reader = new GroupReader(config, region, images, new ArchitectureCheck(ec2, images), templates, refreshes, ledger, clock);
+        this.reader = new GroupReader(config, region, images, new ArchitectureCheck(ec2, images), templates, refreshes, ledger,
+                new AlarmCheck(cloudWatch), clock);
         this.applier = new PlanApplier(templates, refreshes, ledger, clock);
         this.notices = new Notices(publisher, clock);
         this.clock = clock;

@@ -367,6 +367,43 @@ class InstanceRefreshServiceTest {
         assertEquals(List.of(), aws.mutatingCalls());
     }
 
+    /** Item 7: ami-rollout:alarms holds at most 10 names (no ARNs) of alarms that exist, checked before anything changes. */
+    @Test
+    void alarmsThatAwsWillNotAcceptSkipTheGroupBeforeAnythingChanges() {
+        software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch = mock(
+                software.amazon.awssdk.services.cloudwatch.CloudWatchClient.class, withSettings().defaultAnswer(CALLS_REAL_METHODS));
+        doAnswer(inv -> {
+            var request = (software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsRequest) inv.getArgument(0);
+            return software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsResponse.builder().metricAlarms(
+                    request.alarmNames().stream().filter(n -> n.startsWith("web-"))
+                            .map(n -> software.amazon.awssdk.services.cloudwatch.model.MetricAlarm.builder().alarmName(n).build()).toList())
+                    .build();
+        }).when(cloudWatch).describeAlarms(any(software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsRequest.class));
+        String eleven = String.join(",", java.util.stream.IntStream.rangeClosed(1, 11).mapToObj(i -> "web-" + i).toList());
+        aws.template(LT, OLD_AMI)
+                .group("missing-asg", LT, "1", enabled(RolloutTags.ALARMS, "web-errors,typo-latency"))
+                .group("arn-asg", LT, "1", enabled(RolloutTags.ALARMS, "arn:aws:cloudwatch:eu-west-1:444455556666:alarm:web-errors"))
+                .group("many-asg", LT, "1", enabled(RolloutTags.ALARMS, eleven))
+                .group("good-asg", LT, "1", enabled(RolloutTags.ALARMS, "web-errors,web-latency"));
+        Map<String, String> vars = Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED, "STATE_TABLE_NAME", "state");
+        InstanceRefreshService service = new InstanceRefreshService(InstanceRefreshConfig.from(Env.of(vars)), REGION, aws.ec2,
+                aws.autoScaling, cloudWatch, notices, ledger, Clock.fixed(SUNDAY_0030, ZoneOffset.UTC));
+
+        Map<String, GroupResult> byGroup = new HashMap<>();
+        service.release(release(NEW_AMI, false)).groups().forEach(g -> byGroup.put(g.autoScalingGroup(), g));
+
+        assertTrue(byGroup.get("missing-asg").reason().contains("no such CloudWatch alarm") && byGroup.get("missing-asg").reason()
+                .contains("typo-latency") && byGroup.get("missing-asg").reason().contains(RolloutTags.ALARMS), byGroup.get("missing-asg").reason());
+        assertTrue(byGroup.get("arn-asg").reason().contains("names only, not ARNs"), byGroup.get("arn-asg").reason());
+        assertTrue(byGroup.get("many-asg").reason().contains("at most 10"), byGroup.get("many-asg").reason());
+        for (String bad : List.of("missing-asg", "arn-asg", "many-asg")) {
+            assertEquals(GroupOutcome.SKIPPED, byGroup.get(bad).outcome(), bad);
+        }
+        assertEquals(GroupOutcome.STARTED, byGroup.get("good-asg").outcome(), byGroup.get("good-asg").reason());
+        verify(aws.autoScaling, times(1)).startInstanceRefresh(any(StartInstanceRefreshRequest.class));
+        verify(aws.ec2, times(1)).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
+    }
+
     @Test
     void clientTokenIsDeterministicAndSpecific() {
         String token = LaunchTemplateUpdater.clientToken(LT, 3, NEW_AMI);
