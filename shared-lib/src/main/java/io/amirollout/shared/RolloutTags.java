@@ -16,6 +16,10 @@ public final class RolloutTags {
     public static final String UPDATE_DAY = "AMI_update_day";
     /** Window start HH:MM (24 h). Default 00:00. */
     public static final String UPDATE_TIME = "AMI_update_time";
+    /** The same as {@link #UPDATE_DAY}, in the spelling some teams use in their own overrides. */
+    public static final String REFRESH_DAY = "AMI_refresh_day";
+    /** The same as {@link #UPDATE_TIME}, in the spelling some teams use in their own overrides. */
+    public static final String REFRESH_TIME = "AMI_refresh_time";
     /** Window length in minutes. Default 120. */
     public static final String WINDOW_MINUTES = "ami-rollout:window";
     /** IANA time zone of the window. Default UTC. */

@@ -75,11 +75,14 @@ final class GroupReader {
         MaintenanceWindow window;
         try {
             settings = RefreshSettings.from(group.tags(), config.scaleInProtectedInstances(), config.standbyInstances());
-            window = MaintenanceWindow.parse(group.tag(RolloutTags.UPDATE_DAY).orElse(null),
-                    group.tag(RolloutTags.UPDATE_TIME).orElse(null), group.tag(RolloutTags.WINDOW_MINUTES).orElse(null),
-                    group.tag(RolloutTags.TIMEZONE).orElse(null));
+            window = window(group);
         } catch (IllegalArgumentException e) {
             return GroupFacts.stopped(group, intent, now, "skipped: invalid tag: " + e.getMessage(), tick);
+        }
+        if (window.length().toMinutes() < config.tickIntervalMinutes()) {
+            return GroupFacts.stopped(group, intent, now, "skipped: the maintenance window (" + window.describe() + ") is shorter than "
+                    + "the tick interval (" + config.tickIntervalMinutes() + " min, TICK_INTERVAL_MINUTES): a tick might never fall "
+                    + "inside it; make " + RolloutTags.WINDOW_MINUTES + " at least " + config.tickIntervalMinutes(), tick);
         }
 
         GroupHead head = ledger.head(group.name());
@@ -214,6 +217,28 @@ final class GroupReader {
             return Instant.parse(named.creationDate()).isAfter(requestedAt);
         }
         return true;
+    }
+
+    /**
+     * The group's window: its schedule tags (either spelling, AMI_update_* or AMI_refresh_*; both, differing, is an
+     * error); what a group does not tag comes from the stack's default window.
+     */
+    private MaintenanceWindow window(TargetGroup group) {
+        String day = oneOf(group, RolloutTags.UPDATE_DAY, RolloutTags.REFRESH_DAY);
+        String time = oneOf(group, RolloutTags.UPDATE_TIME, RolloutTags.REFRESH_TIME);
+        String minutes = group.tag(RolloutTags.WINDOW_MINUTES).orElse(null);
+        InstanceRefreshConfig.DefaultWindow defaults = config.defaultWindow();
+        return MaintenanceWindow.parse(day != null ? day : defaults.days(), time != null ? time : defaults.start(),
+                minutes != null ? minutes : defaults.minutes(), group.tag(RolloutTags.TIMEZONE).orElse(null));
+    }
+
+    private static String oneOf(TargetGroup group, String key, String alias) {
+        Optional<String> a = group.tag(key);
+        Optional<String> b = group.tag(alias);
+        if (a.isPresent() && b.isPresent() && !a.get().equals(b.get())) {
+            throw new IllegalArgumentException(key + " '" + a.get() + "' and " + alias + " '" + b.get() + "' disagree; keep one");
+        }
+        return a.or(() -> b).orElse(null);
     }
 
     private static String closedText(MaintenanceWindow window, Instant now) {

@@ -67,7 +67,17 @@ class InstanceRefreshConfigTest {
         InstanceRefreshConfig.from(env);
         assertEquals(java.util.Set.of("TRUSTED_IMAGE_OWNERS", "TARGET_AUTO_SCALING_GROUPS", "DEFAULT_IMAGE_NAME",
                 "SCALE_IN_PROTECTED_INSTANCES", "STANDBY_INSTANCES", "NOTIFICATION_TOPIC_ARN", "DRY_RUN", "STATE_TABLE_NAME",
-                "NEWEST_AMI_BY_NAME_ON_TICK"), env.namesRead());
+                "NEWEST_AMI_BY_NAME_ON_TICK", "TICK_INTERVAL_MINUTES", "DEFAULT_UPDATE_DAY", "DEFAULT_UPDATE_TIME",
+                "DEFAULT_WINDOW_MINUTES"), env.namesRead());
+    }
+
+    /** Item 6: the stack's default window cannot be shorter than the tick interval. */
+    @Test
+    void aDefaultWindowShorterThanTheTickIntervalIsRefusedAtStart() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> InstanceRefreshConfig.from(Env.of(Map.of(
+                "TRUSTED_IMAGE_OWNERS", "111122223333", "STATE_TABLE_NAME", "state", "TICK_INTERVAL_MINUTES", "30",
+                "DEFAULT_WINDOW_MINUTES", "20"))));
+        assertTrue(e.getMessage().contains("shorter than TICK_INTERVAL_MINUTES"), e.getMessage());
     }
 
     @Test

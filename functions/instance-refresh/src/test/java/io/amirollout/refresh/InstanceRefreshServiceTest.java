@@ -404,6 +404,49 @@ class InstanceRefreshServiceTest {
         verify(aws.ec2, times(1)).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
     }
 
+    /** Item 6: a window shorter than the tick interval may never contain a tick: refused with the reason. */
+    @Test
+    void aWindowShorterThanTheTickIntervalIsRefused() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.WINDOW_MINUTES, "10"));
+
+        GroupResult group = only(service("TICK_INTERVAL_MINUTES", "15").release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.SKIPPED, group.outcome());
+        assertTrue(group.reason().contains("shorter than the tick interval (15 min"), group.reason());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    /** Item 6: the AMI_refresh_day / AMI_refresh_time spelling teams use in their overrides works like AMI_update_*. */
+    @Test
+    void theRefreshDaySpellingTeamsUseIsAccepted() {
+        // Sunday 00:30 UTC: a Wednesday 15:00 window is closed, a Sunday 00:00 one open.
+        aws.template(LT, OLD_AMI)
+                .group("wed-asg", LT, "1", Map.of(RolloutTags.ENABLED, "true", RolloutTags.IMAGE, IMAGE,
+                        RolloutTags.REFRESH_DAY, "wed", RolloutTags.REFRESH_TIME, "15:00"))
+                .group("both-asg", LT, "1", Map.of(RolloutTags.ENABLED, "true", RolloutTags.IMAGE, IMAGE,
+                        RolloutTags.REFRESH_DAY, "wed", RolloutTags.UPDATE_DAY, "sun"));
+
+        Map<String, GroupResult> byGroup = new HashMap<>();
+        service().release(release(NEW_AMI, false)).groups().forEach(g -> byGroup.put(g.autoScalingGroup(), g));
+
+        assertEquals(GroupOutcome.DEFERRED, byGroup.get("wed-asg").outcome(), byGroup.get("wed-asg").reason());
+        assertTrue(byGroup.get("wed-asg").reason().contains("wed 15:00"), byGroup.get("wed-asg").reason());
+        assertEquals(GroupOutcome.SKIPPED, byGroup.get("both-asg").outcome());
+        assertTrue(byGroup.get("both-asg").reason().contains("disagree"), byGroup.get("both-asg").reason());
+    }
+
+    /** Item 6: a group without schedule tags uses the stack's default window (parameters DefaultUpdate*), not a silent 00:00 UTC. */
+    @Test
+    void aGroupWithoutScheduleTagsUsesTheStackDefaultWindow() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", Map.of(RolloutTags.ENABLED, "true", RolloutTags.IMAGE, IMAGE));
+
+        GroupResult group = only(service("DEFAULT_UPDATE_DAY", "wed", "DEFAULT_UPDATE_TIME", "15:00", "DEFAULT_WINDOW_MINUTES", "90")
+                .release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.DEFERRED, group.outcome(), "Sunday 00:30 is outside Wednesday 15:00: " + group.reason());
+        assertTrue(group.reason().contains("wed 15:00 for 90 min"), group.reason());
+    }
+
     @Test
     void clientTokenIsDeterministicAndSpecific() {
         String token = LaunchTemplateUpdater.clientToken(LT, 3, NEW_AMI);
