@@ -1,6 +1,5 @@
 package io.amirollout.refresh;
 
-import io.amirollout.shared.autoscaling.RefreshSettings;
 import io.amirollout.shared.state.GroupHead;
 import io.amirollout.shared.state.GroupRelease;
 import io.amirollout.shared.state.RejectedAmi;
@@ -41,11 +40,15 @@ sealed interface Change {
 
     /** @param version null: the version {@link CreateVersion} made */
     record StartRefresh(String group, GroupLaunchTemplate template, String templateId, Long version, long rollbackVersion,
-                        RefreshSettings settings) implements Change {
+                        software.amazon.awssdk.services.autoscaling.model.RefreshPreferences preferences) implements Change {
         public String describe() {
             return "start an instance refresh of " + group + " to version " + (version == null ? "(the new one)" : version)
-                    + " (auto rollback to " + rollbackVersion + ", min healthy " + settings.minHealthyPercentage() + "%"
-                    + (settings.alarms().isEmpty() ? "" : ", alarms " + String.join(",", settings.alarms())) + ")";
+                    + " (auto rollback to " + rollbackVersion + ", min healthy " + (preferences.minHealthyPercentage() == null
+                    ? "from the group's instance maintenance policy" : preferences.minHealthyPercentage() + "%")
+                    + (preferences.maxHealthyPercentage() == null ? "" : ", max healthy " + preferences.maxHealthyPercentage() + "%")
+                    + ", protected instances " + preferences.scaleInProtectedInstancesAsString()
+                    + (preferences.alarmSpecification() == null ? "" : ", alarms " + String.join(",", preferences.alarmSpecification().alarms()))
+                    + ")";
         }
     }
 

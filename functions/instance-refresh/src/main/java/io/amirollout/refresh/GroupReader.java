@@ -75,6 +75,7 @@ final class GroupReader {
         MaintenanceWindow window;
         try {
             settings = RefreshSettings.from(group.tags(), config.scaleInProtectedInstances(), config.standbyInstances());
+            GroupPreferences.of(settings, group); // the refinements only instance-refresh reads, checked before anything changes
             window = window(group);
         } catch (IllegalArgumentException e) {
             return GroupFacts.stopped(group, intent, now, "skipped: invalid tag: " + e.getMessage(), tick);

@@ -77,7 +77,7 @@ final class PlanApplier {
             } else if (change instanceof Change.StartRefresh s) {
                 long target = s.version() != null ? s.version() : version;
                 try {
-                    refreshId = refreshes.start(s.group(), s.template(), s.templateId(), target, s.settings());
+                    refreshId = refreshes.start(s.group(), s.template(), s.templateId(), target, s.preferences());
                     reason = "instance refresh " + refreshId + " started: " + reason;
                 } catch (InstanceRefreshInProgressException e) {
                     Optional<InstanceRefresh> active = RefreshStarter.active(refreshes.history(s.group()));

@@ -76,7 +76,8 @@ final class RefreshDecider {
         supersede(f, changes);
         String pinNote = pinAndCreate(f, existing, changes);
         Long to = existing == null ? null : Long.valueOf(existing);
-        changes.add(new Change.StartRefresh(f.group().name(), f.template(), f.templateId(), to, f.currentVersion(), f.settings()));
+        changes.add(new Change.StartRefresh(f.group().name(), f.template(), f.templateId(), to, f.currentVersion(),
+                GroupPreferences.of(f.settings(), f.group())));
         changes.add(new Change.RecordRelease(base(f).started(f.templateId(), Long.toString(f.currentVersion()), existing, null, f.now())));
         changes.add(new Change.MirrorTags(f.group().name(), f.templateId(), true, f.currentVersion(), to, f.imageId()));
         return GroupPlan.report(f, GroupOutcome.STARTED, "instance refresh to launch template " + f.templateId() + " with " + f.imageId()

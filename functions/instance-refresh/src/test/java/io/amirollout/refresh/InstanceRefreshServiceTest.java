@@ -447,6 +447,65 @@ class InstanceRefreshServiceTest {
         assertTrue(group.reason().contains("wed 15:00 for 90 min"), group.reason());
     }
 
+    private RefreshPreferences startedPreferences() {
+        ArgumentCaptor<StartInstanceRefreshRequest> start = ArgumentCaptor.forClass(StartInstanceRefreshRequest.class);
+        verify(aws.autoScaling).startInstanceRefresh(start.capture());
+        return start.getValue().preferences();
+    }
+
+    /** Item 5: without a min-healthy tag, the group's own instance maintenance policy decides (nothing sent over it). */
+    @Test
+    void theGroupsOwnInstanceMaintenancePolicyWins() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+        aws.groups.put("web-asg", aws.groups.get("web-asg").toBuilder().instanceMaintenancePolicy(p -> p.minHealthyPercentage(100)
+                .maxHealthyPercentage(110)).build());
+
+        assertEquals(GroupOutcome.STARTED, only(service().release(release(NEW_AMI, false))).outcome());
+
+        assertNull(startedPreferences().minHealthyPercentage(), "the group's policy (100-110) applies");
+    }
+
+    /** Item 5: MaxHealthyPercentage (launch before terminate) and BakeTime as tags; the tag's min wins over the policy. */
+    @Test
+    void maxHealthyPercentageAndBakeTimeTagsReachTheRefresh() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.MAX_HEALTHY_PERCENTAGE, "150",
+                RolloutTags.BAKE_TIME, "600", RolloutTags.MIN_HEALTHY_PERCENTAGE, "100"));
+        aws.groups.put("web-asg", aws.groups.get("web-asg").toBuilder().instanceMaintenancePolicy(p -> p.minHealthyPercentage(90)
+                .maxHealthyPercentage(100)).build());
+
+        assertEquals(GroupOutcome.STARTED, only(service().release(release(NEW_AMI, false))).outcome());
+
+        RefreshPreferences prefs = startedPreferences();
+        assertEquals(100, prefs.minHealthyPercentage());
+        assertEquals(150, prefs.maxHealthyPercentage());
+        assertEquals(600, prefs.bakeTime());
+    }
+
+    @Test
+    void aMaxHealthyPercentageMoreThan100AboveTheMinimumIsRefusedBeforeAnythingChanges() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.MAX_HEALTHY_PERCENTAGE, "200",
+                RolloutTags.MIN_HEALTHY_PERCENTAGE, "50"));
+
+        GroupResult group = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.SKIPPED, group.outcome());
+        assertTrue(group.reason().contains(RolloutTags.MAX_HEALTHY_PERCENTAGE), group.reason());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    /** Item 4: what happens to protected instances is an explicit choice per group (tag) over the stack's. */
+    @Test
+    void protectedAndStandbyInstanceHandlingIsAChoicePerGroup() {
+        aws.template(LT, OLD_AMI).group("ecs-asg", LT, "1", enabled(RolloutTags.SCALE_IN_PROTECTED_INSTANCES, "refresh",
+                RolloutTags.STANDBY_INSTANCES, "Terminate"));
+
+        assertEquals(GroupOutcome.STARTED, only(service().release(release(NEW_AMI, false))).outcome());
+
+        RefreshPreferences prefs = startedPreferences();
+        assertEquals("Refresh", prefs.scaleInProtectedInstancesAsString());
+        assertEquals("Terminate", prefs.standbyInstancesAsString());
+    }
+
     @Test
     void clientTokenIsDeterministicAndSpecific() {
         String token = LaunchTemplateUpdater.clientToken(LT, 3, NEW_AMI);
