@@ -18,6 +18,8 @@ public enum GroupOutcome {
     REJECTED,
     /** Auto Scaling reported our refresh Successful; recorded. */
     SUCCEEDED,
+    /** Auto Scaling reported our refresh Successful, but InService instances still run another version or AMI. */
+    NOT_CONVERGED,
     /** Auto Scaling rolled our refresh back; recorded, and the AMI is rejected for the group. */
     ROLLED_BACK,
     /** Our refresh failed or was cancelled; recorded (scheduled ticks do not retry it). */

@@ -47,6 +47,7 @@ public final class InstanceRefreshService {
     private final RefreshDecider decider = new RefreshDecider();
     private final PlanApplier applier;
     private final Notices notices;
+    private final ConvergenceCheck convergence;
     private final Clock clock;
 
     public InstanceRefreshService(InstanceRefreshConfig config, String region, Ec2Client ec2, AutoScalingClient autoScaling,
@@ -69,6 +70,7 @@ public final class InstanceRefreshService {
                 new AlarmCheck(cloudWatch), clock);
         this.applier = new PlanApplier(templates, refreshes, ledger, clock);
         this.notices = new Notices(publisher, clock);
+        this.convergence = new ConvergenceCheck(autoScaling, ec2);
         this.clock = clock;
     }
 
@@ -147,14 +149,17 @@ public final class InstanceRefreshService {
                     "instance refresh " + refreshId + " was not started by instance-refresh; nothing to record")));
         }
         GroupRelease release = ours.get();
-        List<Change> changes = RefreshOutcomes.record(release, status, clock.instant());
+        List<String> laggards = "Successful".equals(status) && release.state() == ReleaseState.STARTED && release.toVersion() != null
+                ? convergence.laggards(group, release.launchTemplateId(), release.toVersion(), release.imageId()) : List.of();
+        List<Change> changes = RefreshOutcomes.record(release, status, laggards, clock.instant());
         GroupOutcome outcome = switch (status) {
-            case "Successful" -> GroupOutcome.SUCCEEDED;
+            case "Successful" -> laggards.isEmpty() ? GroupOutcome.SUCCEEDED : GroupOutcome.NOT_CONVERGED;
             case "RollbackSuccessful" -> GroupOutcome.ROLLED_BACK;
             default -> GroupOutcome.REFRESH_FAILED;
         };
         String reason = "instance refresh " + refreshId + " to " + release.imageId() + " (version " + release.toVersion() + ") ended "
-                + status + (changes.isEmpty() ? "; already recorded as " + release.state() : "; recorded")
+                + status + (laggards.isEmpty() ? "" : ", but " + laggards.size() + " instance(s) still run something else: "
+                + String.join("; ", laggards)) + (changes.isEmpty() ? "; already recorded as " + release.state() : "; recorded")
                 + (changes.stream().anyMatch(c -> c instanceof Change.Reject) ? ". " + release.imageId()
                 + " is rejected for the group: no automatic path starts it again" : "");
         GroupPlan plan = new GroupPlan(group, outcome, reason, changes.isEmpty(), changes, release.imageId(), release.launchTemplateId(),

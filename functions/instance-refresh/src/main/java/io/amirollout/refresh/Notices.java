@@ -27,12 +27,13 @@ final class Notices {
             case SKIPPED, UP_TO_DATE, ALREADY_IN_PROGRESS -> NotificationKind.REFRESH_SKIPPED;
             case REJECTED -> NotificationKind.AMI_REJECTED;
             case SUCCEEDED -> NotificationKind.REFRESH_SUCCEEDED;
+            case NOT_CONVERGED -> NotificationKind.REFRESH_NOT_CONVERGED;
             case ROLLED_BACK -> NotificationKind.REFRESH_ROLLED_BACK;
             case REFRESH_FAILED -> NotificationKind.REFRESH_FAILED;
         };
         // A refusal (untrusted AMI, wrong architecture, bad tags…) needs a person; "nothing to do" does not.
         Severity severity = result.outcome() == GroupOutcome.SKIPPED || result.outcome() == GroupOutcome.ROLLED_BACK
-                || result.outcome() == GroupOutcome.REFRESH_FAILED ? Severity.WARNING : kind.defaultSeverity();
+                || result.outcome() == GroupOutcome.NOT_CONVERGED || result.outcome() == GroupOutcome.REFRESH_FAILED ? Severity.WARNING : kind.defaultSeverity();
         String verb = switch (result.outcome()) {
             case STARTED -> "started";
             case DEFERRED -> "deferred";
@@ -42,6 +43,7 @@ final class Notices {
             case ALREADY_IN_PROGRESS -> "already in progress";
             case REJECTED -> "refused from now on: AMI rejected";
             case SUCCEEDED -> "succeeded";
+            case NOT_CONVERGED -> "succeeded, but instances still run the old version or AMI";
             case ROLLED_BACK -> "rolled back by Auto Scaling (AMI rejected)";
             case REFRESH_FAILED -> "ended without success";
         };

@@ -43,13 +43,20 @@ final class RefreshOutcomes {
      * ended (a duplicate event, or rollback-on-alarm recorded its roll-forward first).
      */
     static List<Change> record(GroupRelease release, String status, Instant now) {
-        Optional<ReleaseState> state = stateFor(status);
+        return record(release, status, List.of(), now);
+    }
+
+    /** @param laggards after a Successful refresh, the instances not on the target (empty: converged) */
+    static List<Change> record(GroupRelease release, String status, List<String> laggards, Instant now) {
+        Optional<ReleaseState> state = stateFor(status).map(s -> s == ReleaseState.SUCCEEDED && !laggards.isEmpty()
+                ? ReleaseState.NOT_CONVERGED : s);
         List<Change> changes = new ArrayList<>();
         if (state.isEmpty() || release.state() != ReleaseState.STARTED) {
             return changes;
         }
-        String reason = "instance refresh " + release.refreshId() + " ended " + status;
-        changes.add(new Change.RecordRelease(release.ended(state.get(), reason, now)));
+        String reason = "instance refresh " + release.refreshId() + " ended " + status
+                + (laggards.isEmpty() ? "" : "; not converged: " + String.join("; ", laggards));
+        changes.add(new Change.RecordRelease(release.ended(state.get(), reason.length() > 2000 ? reason.substring(0, 2000) : reason, now)));
         if ("RollbackSuccessful".equals(status) || "RollbackFailed".equals(status)) {
             changes.add(new Change.Reject(new RejectedAmi(release.group(), release.imageId(), "aws-auto-rollback",
                     "Auto Scaling rolled back instance refresh " + release.refreshId() + " to version " + release.fromVersion()

@@ -87,6 +87,8 @@ final class FakeAws {
             "t3.micro", List.of(ArchitectureType.X86_64), "m5.large", List.of(ArchitectureType.X86_64),
             "m7g.large", List.of(ArchitectureType.ARM64)));
     private final Map<String, Long> clientTokens = new HashMap<>();
+    /** instance id -> AMI it runs (what DescribeInstances answers). */
+    final Map<String, String> instanceImages = new HashMap<>();
     /** Simulates a response that ignores the Owners parameter (defence in depth). */
     boolean ignoreOwners;
     private int refreshCounter;
@@ -97,6 +99,19 @@ final class FakeAws {
     }
 
     // ----- building the account -----
+
+    /** An instance of the group on {@code version} of its template running {@code ami}. */
+    FakeAws instance(String group, String id, String version, String ami, String lifecycle, boolean protectedFromScaleIn) {
+        AutoScalingGroup g = groups.get(group);
+        String template = g.launchTemplate() != null ? g.launchTemplate().launchTemplateId() : null;
+        List<software.amazon.awssdk.services.autoscaling.model.Instance> all = new ArrayList<>(g.instances());
+        all.add(software.amazon.awssdk.services.autoscaling.model.Instance.builder().instanceId(id).lifecycleState(lifecycle)
+                .protectedFromScaleIn(protectedFromScaleIn).healthStatus("Healthy")
+                .launchTemplate(LaunchTemplateSpecification.builder().launchTemplateId(template).version(version).build()).build());
+        groups.put(group, g.toBuilder().instances(all).build());
+        instanceImages.put(id, ami);
+        return this;
+    }
 
     FakeAws image(String id, String owner, String name, String created, ArchitectureValues arch, ImageState state) {
         images.add(Image.builder().imageId(id).ownerId(owner).name(name).creationDate(created)
@@ -223,6 +238,14 @@ final class FakeAws {
         doAnswer(inv -> describeVersions(inv.getArgument(0))).when(ec2).describeLaunchTemplateVersions(any(DescribeLaunchTemplateVersionsRequest.class));
         doAnswer(inv -> createVersion(inv.getArgument(0))).when(ec2).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
         doAnswer(inv -> describeInstanceTypes(inv.getArgument(0))).when(ec2).describeInstanceTypes(any(DescribeInstanceTypesRequest.class));
+        doAnswer(inv -> {
+            var request = (software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest) inv.getArgument(0);
+            return software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse.builder().reservations(
+                    software.amazon.awssdk.services.ec2.model.Reservation.builder().instances(request.instanceIds().stream()
+                            .filter(instanceImages::containsKey)
+                            .map(id -> software.amazon.awssdk.services.ec2.model.Instance.builder().instanceId(id)
+                                    .imageId(instanceImages.get(id)).build()).toList()).build()).build();
+        }).when(ec2).describeInstances(any(software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest.class));
     }
 
     private void stubAutoScaling() {

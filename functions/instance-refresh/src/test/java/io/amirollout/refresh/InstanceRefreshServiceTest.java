@@ -506,6 +506,46 @@ class InstanceRefreshServiceTest {
         assertEquals("Terminate", prefs.standbyInstancesAsString());
     }
 
+    private static io.amirollout.shared.EventBridgeEvent refreshEvent(String what, String refreshId) {
+        return io.amirollout.shared.EventBridgeEvent.from(Json.readTree("""
+                {"version":"0","id":"e1","detail-type":"EC2 Auto Scaling Instance Refresh %s","source":"aws.autoscaling",
+                 "account":"444455556666","time":"2026-11-22T01:10:00Z","region":"eu-west-1","resources":[],
+                 "detail":{"InstanceRefreshId":"%s","AutoScalingGroupName":"web-asg"}}""".formatted(what, refreshId)));
+    }
+
+    /** Item 9 (and 4's report): Successful is not enough; instances left on the old version or AMI are listed, with why. */
+    @Test
+    void aRefreshThatEndsWithInstancesLeftBehindIsNotConverged() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+        GroupResult started = only(service().release(release(NEW_AMI, false)));
+        aws.instance("web-asg", "i-0new0000000000001", "2", NEW_AMI, "InService", false)
+                .instance("web-asg", "i-0old0000000000002", "1", OLD_AMI, "InService", true)
+                .instance("web-asg", "i-0old0000000000003", "1", OLD_AMI, "Standby", false)
+                .instance("web-asg", "i-0old0000000000004", "1", OLD_AMI, "Terminating", false);
+
+        GroupResult ended = only(service().refreshEvent(refreshEvent("Succeeded", started.instanceRefreshId())));
+
+        assertEquals(GroupOutcome.NOT_CONVERGED, ended.outcome(), ended.reason());
+        assertTrue(ended.reason().contains("i-0old0000000000002") && ended.reason().contains("protected from scale-in"), ended.reason());
+        assertTrue(ended.reason().contains("i-0old0000000000003") && ended.reason().contains("in Standby"), ended.reason());
+        assertFalse(ended.reason().contains("i-0new0000000000001") || ended.reason().contains("i-0old0000000000004"), ended.reason());
+        assertEquals(io.amirollout.shared.state.ReleaseState.NOT_CONVERGED, ledger.release("web-asg", NEW_AMI).orElseThrow().state());
+        assertEquals(1, notices.ofKind(NotificationKind.REFRESH_NOT_CONVERGED).size());
+        assertEquals(Severity.WARNING, notices.ofKind(NotificationKind.REFRESH_NOT_CONVERGED).get(0).severity());
+    }
+
+    @Test
+    void aRefreshThatEndsWithEveryInstanceOnTheTargetSucceeded() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+        GroupResult started = only(service().release(release(NEW_AMI, false)));
+        aws.instance("web-asg", "i-0new0000000000001", "2", NEW_AMI, "InService", true);
+
+        GroupResult ended = only(service().refreshEvent(refreshEvent("Succeeded", started.instanceRefreshId())));
+
+        assertEquals(GroupOutcome.SUCCEEDED, ended.outcome(), ended.reason());
+        assertEquals(io.amirollout.shared.state.ReleaseState.SUCCEEDED, ledger.release("web-asg", NEW_AMI).orElseThrow().state());
+    }
+
     @Test
     void clientTokenIsDeterministicAndSpecific() {
         String token = LaunchTemplateUpdater.clientToken(LT, 3, NEW_AMI);
