@@ -27,12 +27,14 @@ import java.util.Set;
  *                               the same parameter); a window shorter than this may never contain a tick
  * @param defaultWindow          the window of a group without schedule tags (DEFAULT_UPDATE_DAY, DEFAULT_UPDATE_TIME,
  *                               DEFAULT_WINDOW_MINUTES)
+ * @param versionRetentionDays   VERSION_RETENTION_DAYS: versions this function made, unused and unrecorded, are deleted
+ *                               by the tick after this many days (0: never)
  */
 public record InstanceRefreshConfig(List<String> trustedImageOwners, List<String> targetAutoScalingGroups,
                                     String defaultImageName, String scaleInProtectedInstances,
                                     String standbyInstances, String notificationTopicArn, boolean dryRun,
                                     String stateTableName, boolean newestByNameOnTick, int tickIntervalMinutes,
-                                    DefaultWindow defaultWindow) {
+                                    DefaultWindow defaultWindow, int versionRetentionDays) {
 
     /** The stack's default window for groups without schedule tags. */
     public record DefaultWindow(String days, String start, String minutes) {
@@ -100,9 +102,19 @@ public record InstanceRefreshConfig(List<String> trustedImageOwners, List<String
         } catch (IllegalArgumentException e) {
             env.problem("the default window (DEFAULT_UPDATE_DAY, DEFAULT_UPDATE_TIME, DEFAULT_WINDOW_MINUTES) is invalid: " + e.getMessage());
         }
+        String retention = env.string("VERSION_RETENTION_DAYS", "30");
+        int retentionDays = 30;
+        try {
+            retentionDays = Integer.parseInt(retention.trim());
+            if (retentionDays < 0 || retentionDays > 3650) {
+                env.problem("VERSION_RETENTION_DAYS must be from 0 (never delete) to 3650 (got '" + retention + "')");
+            }
+        } catch (NumberFormatException e) {
+            env.problem("VERSION_RETENTION_DAYS must be a whole number of days (got '" + retention + "')");
+        }
         env.check();
         return new InstanceRefreshConfig(owners, groups, defaultImage, protectedInstances, standby, topic, dryRun, table, newestByName,
-                tickMinutes, window);
+                tickMinutes, window, retentionDays);
     }
 
     /** True when groups come from TARGET_AUTO_SCALING_GROUPS rather than tag discovery. */

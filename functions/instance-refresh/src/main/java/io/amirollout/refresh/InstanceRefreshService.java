@@ -48,6 +48,7 @@ public final class InstanceRefreshService {
     private final PlanApplier applier;
     private final Notices notices;
     private final ConvergenceCheck convergence;
+    private final TemplateJanitor janitor;
     private final Clock clock;
 
     public InstanceRefreshService(InstanceRefreshConfig config, String region, Ec2Client ec2, AutoScalingClient autoScaling,
@@ -71,6 +72,8 @@ public final class InstanceRefreshService {
         this.applier = new PlanApplier(templates, refreshes, ledger, clock);
         this.notices = new Notices(publisher, clock);
         this.convergence = new ConvergenceCheck(autoScaling, ec2);
+        this.janitor = new TemplateJanitor(ec2, autoScaling, ledger, new io.amirollout.shared.state.ProcessedEvents(ledger.table()),
+                java.time.Duration.ofDays(config.versionRetentionDays()), clock);
         this.clock = clock;
     }
 
@@ -108,7 +111,8 @@ public final class InstanceRefreshService {
     public RefreshResult tick() {
         List<TargetGroup> groups = targets.all();
         Log.info("scheduled tick", "groups", groups.size(), "newestByName", config.newestByNameOnTick(), "dryRun", config.dryRun());
-        return run(groups, groups, g -> new Intent.Tick(), config.dryRun());
+        RefreshResult result = run(groups, groups, g -> new Intent.Tick(), config.dryRun());
+        return result.withHousekeeping(janitor.sweep(groups, config.dryRun()));
     }
 
     /** A person asked for one group: an AMI (optionally forced past a rejection), the newest by name, or a rejection. */

@@ -87,6 +87,8 @@ final class FakeAws {
             "t3.micro", List.of(ArchitectureType.X86_64), "m5.large", List.of(ArchitectureType.X86_64),
             "m7g.large", List.of(ArchitectureType.ARM64)));
     private final Map<String, Long> clientTokens = new HashMap<>();
+    /** template id -> version numbers deleted (DeleteLaunchTemplateVersions). */
+    final Map<String, java.util.Set<Long>> deletedVersions = new HashMap<>();
     /** instance id -> AMI it runs (what DescribeInstances answers). */
     final Map<String, String> instanceImages = new HashMap<>();
     /** Simulates a response that ignores the Owners parameter (defence in depth). */
@@ -239,6 +241,12 @@ final class FakeAws {
         doAnswer(inv -> createVersion(inv.getArgument(0))).when(ec2).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
         doAnswer(inv -> describeInstanceTypes(inv.getArgument(0))).when(ec2).describeInstanceTypes(any(DescribeInstanceTypesRequest.class));
         doAnswer(inv -> {
+            var request = (software.amazon.awssdk.services.ec2.model.DeleteLaunchTemplateVersionsRequest) inv.getArgument(0);
+            request.versions().forEach(v -> deletedVersions.computeIfAbsent(request.launchTemplateId(), k -> new java.util.HashSet<>())
+                    .add(Long.parseLong(v)));
+            return software.amazon.awssdk.services.ec2.model.DeleteLaunchTemplateVersionsResponse.builder().build();
+        }).when(ec2).deleteLaunchTemplateVersions(any(software.amazon.awssdk.services.ec2.model.DeleteLaunchTemplateVersionsRequest.class));
+        doAnswer(inv -> {
             var request = (software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest) inv.getArgument(0);
             return software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse.builder().reservations(
                     software.amazon.awssdk.services.ec2.model.Reservation.builder().instances(request.instanceIds().stream()
@@ -308,6 +316,9 @@ final class FakeAws {
         } else {
             long min = request.minVersion() == null ? 1 : Long.parseLong(request.minVersion());
             for (LaunchTemplateVersion v : all) {
+                if (deletedVersions.getOrDefault(id, java.util.Set.of()).contains(v.versionNumber())) {
+                    continue;
+                }
                 boolean imageOk = request.filters().stream().allMatch(f -> !f.name().equals("image-id")
                         || f.values().contains(v.launchTemplateData().imageId()));
                 if (v.versionNumber() >= min && imageOk) {

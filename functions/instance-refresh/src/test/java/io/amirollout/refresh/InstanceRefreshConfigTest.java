@@ -68,7 +68,7 @@ class InstanceRefreshConfigTest {
         assertEquals(java.util.Set.of("TRUSTED_IMAGE_OWNERS", "TARGET_AUTO_SCALING_GROUPS", "DEFAULT_IMAGE_NAME",
                 "SCALE_IN_PROTECTED_INSTANCES", "STANDBY_INSTANCES", "NOTIFICATION_TOPIC_ARN", "DRY_RUN", "STATE_TABLE_NAME",
                 "NEWEST_AMI_BY_NAME_ON_TICK", "TICK_INTERVAL_MINUTES", "DEFAULT_UPDATE_DAY", "DEFAULT_UPDATE_TIME",
-                "DEFAULT_WINDOW_MINUTES"), env.namesRead());
+                "DEFAULT_WINDOW_MINUTES", "VERSION_RETENTION_DAYS"), env.namesRead());
     }
 
     /** Item 6: the stack's default window cannot be shorter than the tick interval. */

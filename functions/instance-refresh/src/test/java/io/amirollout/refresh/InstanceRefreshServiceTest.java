@@ -546,6 +546,32 @@ class InstanceRefreshServiceTest {
         assertEquals(io.amirollout.shared.state.ReleaseState.SUCCEEDED, ledger.release("web-asg", NEW_AMI).orElseThrow().state());
     }
 
+    /** Item 12: versions this function made that nothing uses, older than the retention, are deleted; never default or latest. */
+    @Test
+    void unusedVersionsThisFunctionMadeAreDeletedAfterTheRetentionNeverTheDefaultOrLatest() {
+        java.time.Instant old = Instant.parse("2026-09-01T00:00:00Z");
+        java.time.Instant young = Instant.parse("2026-11-20T00:00:00Z");
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled())
+                .group("other-team-asg", LT, "3", Map.of("team", "other"));
+        List<software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion> versions = aws.versionsOf(LT);
+        versions.set(0, versions.get(0).toBuilder().createTime(old).defaultVersion(true).build());
+        for (long n = 2; n <= 7; n++) {
+            versions.add(FakeAws.version(LT, n, NEW_AMI, "m5.large", "ami-rollout: " + NEW_AMI + " from version 1").toBuilder()
+                    .createTime(n == 6 ? young : old).build());
+        }
+        aws.instance("web-asg", "i-0000000000000005", "5", NEW_AMI, "InService", false);
+        ledger.writeRelease(io.amirollout.shared.state.GroupRelease.received("web-asg", "ami-0123456789abcdef0", "golden", "c",
+                io.amirollout.shared.state.ReleaseSource.RELEASE, false, old).started(LT, "4", "1", "ir-old", old));
+
+        RefreshResult tick = service().tick();
+
+        assertEquals(java.util.Set.of(2L), aws.deletedVersions.get(LT),
+                "3 (a group), 4 (recorded roll-forward target), 5 (an instance), 6 (young), 7 (latest) and 1 (default, not ours) stay");
+        assertTrue(tick.housekeeping().get(0).contains("[2]"), tick.housekeeping().toString());
+        service().tick();
+        verify(aws.ec2, times(1)).deleteLaunchTemplateVersions(any(software.amazon.awssdk.services.ec2.model.DeleteLaunchTemplateVersionsRequest.class));
+    }
+
     @Test
     void clientTokenIsDeterministicAndSpecific() {
         String token = LaunchTemplateUpdater.clientToken(LT, 3, NEW_AMI);
