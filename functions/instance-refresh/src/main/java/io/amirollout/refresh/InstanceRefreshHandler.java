@@ -70,7 +70,7 @@ public final class InstanceRefreshHandler implements RequestStreamHandler {
         Log.startInvocation(context == null ? null : context.getAwsRequestId(), null);
         RefreshResult result;
         try {
-            result = dispatch(Json.readTree(input));
+            result = dispatch(Json.readTree(input), Budget.lambda(context));
         } catch (InvalidEventException e) {
             Log.warn("invalid event: " + e.getMessage());
             result = RefreshResult.invalid(e.getMessage());
@@ -79,12 +79,12 @@ public final class InstanceRefreshHandler implements RequestStreamHandler {
         Json.write(output, result);
     }
 
-    private RefreshResult dispatch(JsonNode event) {
+    private RefreshResult dispatch(JsonNode event, Budget budget) {
         if (ImageReleased.looksLike(event)) {
             StrictInput.imageReleased(event);
             ImageReleased release = ImageReleased.from(event);
             Log.correlationId(release.correlationId());
-            return service.release(release);
+            return service.release(release, budget);
         }
         if (EventBridgeEvent.looksLike(event)) {
             EventBridgeEvent envelope = EventBridgeEvent.from(event);
@@ -97,7 +97,7 @@ public final class InstanceRefreshHandler implements RequestStreamHandler {
                         + envelope.source() + " (accepted: the 'Scheduled Event' tick from aws.events and Auto Scaling's "
                         + "'EC2 Auto Scaling Instance Refresh …' events)");
             }
-            return service.tick();
+            return service.tick(budget);
         }
         if (ManualRequest.looksLike(event)) {
             ManualRequest request = ManualRequest.from(event);

@@ -79,6 +79,10 @@ public final class InstanceRefreshService {
 
     /** An image was released: every target group that runs that image gets this region's AMI. */
     public RefreshResult release(ImageReleased release) {
+        return release(release, Budget.UNLIMITED);
+    }
+
+    public RefreshResult release(ImageReleased release, Budget budget) {
         boolean dryRun = config.dryRun() || release.dryRun();
         Optional<ImageReleased.Ami> ami = release.amiFor(region);
         if (ami.isEmpty()) {
@@ -104,14 +108,18 @@ public final class InstanceRefreshService {
                 "groups", groups.stream().map(TargetGroup::name).toList(), "dryRun", dryRun);
         // A group that named this very image is told when it cannot run it; one that only matched loosely is not.
         return run(groups, all, g -> new Intent.Release(ami.get().imageId(), release.correlationId(),
-                matches.get(g.name()) != TargetGroup.ReleaseMatch.EXPLICIT, image), dryRun);
+                matches.get(g.name()) != TargetGroup.ReleaseMatch.EXPLICIT, image), dryRun, budget);
     }
 
     /** A scheduled tick: resume what the state of record holds as pending for each group whose window is open. */
     public RefreshResult tick() {
-        List<TargetGroup> groups = targets.all();
+        return tick(Budget.UNLIMITED);
+    }
+
+    public RefreshResult tick(Budget budget) {
+        List<TargetGroup> groups = rotated(targets.all());
         Log.info("scheduled tick", "groups", groups.size(), "newestByName", config.newestByNameOnTick(), "dryRun", config.dryRun());
-        RefreshResult result = run(groups, groups, g -> new Intent.Tick(), config.dryRun());
+        RefreshResult result = run(groups, groups, g -> new Intent.Tick(), config.dryRun(), budget);
         return result.withHousekeeping(janitor.sweep(groups, config.dryRun()));
     }
 
@@ -132,7 +140,8 @@ public final class InstanceRefreshService {
             return RefreshResult.of(dryRun, List.of(announce(reject(group.get(), request, dryRun), group.get(), dryRun)));
         }
         // Every target group: a sibling on $Latest of the same template must be pinned before a version is made.
-        return run(List.of(group.get()), targets.all(), g -> new Intent.Manual(request.imageId(), request.force(), request.ignoreWindow()), dryRun);
+        return run(List.of(group.get()), targets.all(), g -> new Intent.Manual(request.imageId(), request.force(), request.ignoreWindow()),
+                dryRun, Budget.UNLIMITED);
     }
 
     /** Auto Scaling reported a refresh event: for a refresh we started, record how it ended. */
@@ -209,13 +218,57 @@ public final class InstanceRefreshService {
      * @param all     every target group (the floating ones among them are protected when a version is created on
      *                their template, even when they are not decided in this run)
      */
-    private RefreshResult run(List<TargetGroup> groups, List<TargetGroup> all, Function<TargetGroup, Intent> intent, boolean dryRun) {
+    private RefreshResult run(List<TargetGroup> groups, List<TargetGroup> all, Function<TargetGroup, Intent> intent, boolean dryRun,
+                              Budget budget) {
         TemplatePins pins = TemplatePins.resolve(all, templates, refreshes);
         List<GroupResult> results = new ArrayList<>();
-        for (TargetGroup group : groups) {
+        for (int i = 0; i < groups.size(); i++) {
+            if (budget.exhausted()) {
+                List<TargetGroup> rest = groups.subList(i, groups.size());
+                Log.warn("time is running out: groups not reached are left to the next tick", "notReached",
+                        rest.stream().map(TargetGroup::name).toList());
+                rest.forEach(g -> results.add(notReached(g, intent.apply(g), dryRun)));
+                break;
+            }
+            TargetGroup group = groups.get(i);
             results.add(announce(processIsolated(group, intent.apply(group), pins, dryRun), group, dryRun));
         }
         return RefreshResult.of(dryRun, results);
+    }
+
+    /**
+     * A group this invocation has no time left for: a release is recorded as the group's pending release (so the
+     * next tick inside its window resumes it, with every check); a tick's group is simply next in line.
+     */
+    private GroupResult notReached(TargetGroup group, Intent intent, boolean dryRun) {
+        String reason = "not reached in this invocation (its time ran out); the next scheduled tick continues with it";
+        try {
+            if (intent instanceof Intent.Release r && !dryRun) {
+                var head = ledger.head(group.name());
+                if (!r.imageId().equals(head.desiredImageId()) && ledger.writeHead(head.desire(r.imageId(),
+                        io.amirollout.shared.state.ReleaseSource.RELEASE, clock.instant()))) {
+                    ledger.writeRelease(GroupRelease.received(group.name(), r.imageId(), r.image() == null ? null : r.image().name(),
+                            r.correlationId(), io.amirollout.shared.state.ReleaseSource.RELEASE, false, clock.instant()));
+                }
+                reason += "; the release is recorded as pending for it";
+            }
+        } catch (RuntimeException e) {
+            Log.error("could not record the release for a group not reached", e, "autoScalingGroup", group.name());
+            return GroupResult.of(group.name()).done(GroupOutcome.FAILED, "not reached, and the release could not be recorded: " + e.getMessage());
+        }
+        return GroupResult.of(group.name()).imageId(intent instanceof Intent.Release r ? r.imageId() : null)
+                .quietly(GroupOutcome.DEFERRED, reason);
+    }
+
+    /** Ticks start at a different group each time, so a long list never starves its tail when time runs out. */
+    private List<TargetGroup> rotated(List<TargetGroup> groups) {
+        if (groups.size() < 2) {
+            return groups;
+        }
+        int offset = (int) ((clock.instant().getEpochSecond() / 60 / Math.max(1, config.tickIntervalMinutes())) % groups.size());
+        List<TargetGroup> out = new ArrayList<>(groups.subList(offset, groups.size()));
+        out.addAll(groups.subList(0, offset));
+        return out;
     }
 
     private GroupResult announce(GroupResult result, TargetGroup group, boolean dryRun) {

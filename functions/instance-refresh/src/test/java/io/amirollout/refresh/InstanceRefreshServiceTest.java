@@ -572,6 +572,31 @@ class InstanceRefreshServiceTest {
         verify(aws.ec2, times(1)).deleteLaunchTemplateVersions(any(software.amazon.awssdk.services.ec2.model.DeleteLaunchTemplateVersionsRequest.class));
     }
 
+    /** Item 11: groups the invocation has no time left for are recorded and left to the next tick, never dropped. */
+    @Test
+    void manyGroupsOneTimeoutTheGroupsNotReachedAreLeftToTheNextTick() {
+        aws.template(LT, OLD_AMI).group("a-asg", LT, "1", enabled()).group("b-asg", LT, "1", enabled()).group("c-asg", LT, "1", enabled());
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        Budget budget = new Budget(() -> checks.getAndIncrement() == 0 ? java.time.Duration.ofSeconds(60) : java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofSeconds(20));
+
+        RefreshResult result = service().release(release(NEW_AMI, false), budget);
+
+        Map<String, GroupResult> byGroup = new HashMap<>();
+        result.groups().forEach(g -> byGroup.put(g.autoScalingGroup(), g));
+        assertEquals(GroupOutcome.STARTED, byGroup.get("a-asg").outcome());
+        for (String later : List.of("b-asg", "c-asg")) {
+            assertEquals(GroupOutcome.DEFERRED, byGroup.get(later).outcome(), later);
+            assertTrue(byGroup.get(later).reason().startsWith("not reached"), byGroup.get(later).reason());
+            assertEquals(NEW_AMI, ledger.head(later).desiredImageId(), later + ": recorded for the next tick");
+        }
+        verify(aws.autoScaling, times(1)).startInstanceRefresh(any(StartInstanceRefreshRequest.class));
+
+        RefreshResult tick = service().tick();
+
+        assertEquals(3, aws.refreshes.values().stream().mapToInt(List::size).sum(), "the next tick started the two left over: " + tick);
+    }
+
     @Test
     void clientTokenIsDeterministicAndSpecific() {
         String token = LaunchTemplateUpdater.clientToken(LT, 3, NEW_AMI);
