@@ -1,10 +1,8 @@
 package io.amirollout.refresh;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.amirollout.shared.EventBridgeEvent;
 import io.amirollout.shared.ImageReleased;
 import io.amirollout.shared.InvalidEventException;
-import io.amirollout.shared.Json;
 import io.amirollout.shared.Log;
 import io.amirollout.shared.NotificationPublisher;
 import io.amirollout.shared.RolloutTags;
@@ -47,7 +45,7 @@ public final class InstanceRefreshService {
     private final RefreshDecider decider = new RefreshDecider();
     private final PlanApplier applier;
     private final Notices notices;
-    private final ConvergenceCheck convergence;
+    private final RefreshEventRecorder outcomes;
     private final TemplateJanitor janitor;
     private final Clock clock;
 
@@ -71,7 +69,7 @@ public final class InstanceRefreshService {
                 new AlarmCheck(cloudWatch), clock);
         this.applier = new PlanApplier(templates, refreshes, ledger, clock);
         this.notices = new Notices(publisher, clock);
-        this.convergence = new ConvergenceCheck(autoScaling, ec2);
+        this.outcomes = new RefreshEventRecorder(ledger, new ConvergenceCheck(autoScaling, ec2), applier, clock);
         this.janitor = new TemplateJanitor(ec2, autoScaling, ledger, new io.amirollout.shared.state.ProcessedEvents(ledger.table()),
                 java.time.Duration.ofDays(config.versionRetentionDays()), clock);
         this.clock = clock;
@@ -144,41 +142,10 @@ public final class InstanceRefreshService {
                 dryRun, Budget.UNLIMITED);
     }
 
-    /** Auto Scaling reported a refresh event: for a refresh we started, record how it ended. */
+    /** Auto Scaling reported a refresh event: for a refresh we started, record how it ended (and whether the fleet converged). */
     public RefreshResult refreshEvent(EventBridgeEvent event) {
-        JsonNode detail = event.detail();
-        String group = Json.requiredText(detail, "AutoScalingGroupName", "the instance refresh event's detail");
-        String refreshId = Json.requiredText(detail, "InstanceRefreshId", "the instance refresh event's detail");
-        String status = RefreshOutcomes.STATUS_BY_EVENT.get(event.detailType().substring(RefreshOutcomes.EVENT_PREFIX.length()));
-        GroupResult.Builder result = GroupResult.of(group).instanceRefreshId(refreshId);
-        if (status == null) {
-            return RefreshResult.of(config.dryRun(), List.of(result.quietly(GroupOutcome.UP_TO_DATE,
-                    "'" + event.detailType() + "' does not end the refresh; nothing to record")));
-        }
-        Optional<GroupRelease> ours = ledger.releaseByRefresh(group, refreshId);
-        if (ours.isEmpty()) {
-            Log.info("a refresh this function did not start ended; nothing recorded", "autoScalingGroup", group, "refreshId", refreshId);
-            return RefreshResult.of(config.dryRun(), List.of(result.quietly(GroupOutcome.SKIPPED,
-                    "instance refresh " + refreshId + " was not started by instance-refresh; nothing to record")));
-        }
-        GroupRelease release = ours.get();
-        List<String> laggards = "Successful".equals(status) && release.state() == ReleaseState.STARTED && release.toVersion() != null
-                ? convergence.laggards(group, release.launchTemplateId(), release.toVersion(), release.imageId()) : List.of();
-        List<Change> changes = RefreshOutcomes.record(release, status, laggards, clock.instant());
-        GroupOutcome outcome = switch (status) {
-            case "Successful" -> laggards.isEmpty() ? GroupOutcome.SUCCEEDED : GroupOutcome.NOT_CONVERGED;
-            case "RollbackSuccessful" -> GroupOutcome.ROLLED_BACK;
-            default -> GroupOutcome.REFRESH_FAILED;
-        };
-        String reason = "instance refresh " + refreshId + " to " + release.imageId() + " (version " + release.toVersion() + ") ended "
-                + status + (laggards.isEmpty() ? "" : ", but " + laggards.size() + " instance(s) still run something else: "
-                + String.join("; ", laggards)) + (changes.isEmpty() ? "; already recorded as " + release.state() : "; recorded")
-                + (changes.stream().anyMatch(c -> c instanceof Change.Reject) ? ". " + release.imageId()
-                + " is rejected for the group: no automatic path starts it again" : "");
-        GroupPlan plan = new GroupPlan(group, outcome, reason, changes.isEmpty(), changes, release.imageId(), release.launchTemplateId(),
-                release.fromVersion(), release.toVersion(), refreshId);
-        return RefreshResult.of(config.dryRun(), List.of(announce(config.dryRun() ? PlanApplier.dryRun(plan)
-                : applier.apply(plan, null, null).result(), null, config.dryRun())));
+        GroupResult result = outcomes.record(event, config.dryRun());
+        return RefreshResult.of(config.dryRun(), List.of(announce(result, null, config.dryRun())));
     }
 
     private GroupResult reject(TargetGroup group, ManualRequest request, boolean dryRun) {
@@ -233,8 +200,16 @@ public final class InstanceRefreshService {
             TargetGroup group = groups.get(i);
             results.add(announce(processIsolated(group, intent.apply(group), pins, dryRun), group, dryRun));
         }
+        List<String> transientFailures = results.stream().filter(r -> r.outcome() == GroupOutcome.FAILED
+                && r.reason() != null && r.reason().startsWith(TRANSIENT)).map(GroupResult::autoScalingGroup).toList();
+        if (!transientFailures.isEmpty()) {
+            throw new TransientFailure(transientFailures);
+        }
         return RefreshResult.of(dryRun, results);
     }
+
+    /** Start of a FAILED group's reason when the error may pass: the invocation then fails after all groups. */
+    static final String TRANSIENT = "transient AWS error (Lambda retries the invocation): ";
 
     /**
      * A group this invocation has no time left for: a release is recorded as the group's pending release (so the
@@ -299,7 +274,8 @@ public final class InstanceRefreshService {
             throw e;
         } catch (RuntimeException e) {
             Log.error("group failed", e, "autoScalingGroup", group.name());
-            return GroupResult.of(group.name()).done(GroupOutcome.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return GroupResult.of(group.name()).done(GroupOutcome.FAILED, (TransientFailure.is(e) ? TRANSIENT : "")
+                    + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 }

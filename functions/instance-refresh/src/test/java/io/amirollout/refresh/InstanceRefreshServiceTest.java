@@ -876,16 +876,19 @@ class InstanceRefreshServiceTest {
     }
 
     @Test
-    void anAwsErrorInOneGroupIsThatGroupsFailure() {
-        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
-        doThrow(Ec2Exception.builder().message("Request limit exceeded.").statusCode(503).build())
-                .when(aws.ec2).describeLaunchTemplateVersions(any(DescribeLaunchTemplateVersionsRequest.class));
+    void aTransientAwsErrorFailsTheInvocationAfterTheOtherGroupsSoLambdaRetries() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled())
+                .template("lt-0other00000000000", OLD_AMI).group("api-asg", "lt-0other00000000000", "1", enabled());
+        doThrow(Ec2Exception.builder().message("Request limit exceeded.").statusCode(503)
+                .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder().errorCode("RequestLimitExceeded").build())
+                .build())
+                .when(aws.ec2).describeLaunchTemplateVersions(argThat((DescribeLaunchTemplateVersionsRequest r) -> LT.equals(r.launchTemplateId())));
 
-        RefreshResult result = service().release(release(NEW_AMI, false));
+        TransientFailure thrown = assertThrows(TransientFailure.class, () -> service().release(release(NEW_AMI, false)));
 
-        assertEquals("FAILED", result.outcome());
-        assertEquals(GroupOutcome.FAILED, only(result).outcome());
-        assertEquals(List.of(), aws.mutatingCalls());
+        assertTrue(thrown.getMessage().contains("web-asg") && !thrown.getMessage().contains("api-asg"), thrown.getMessage());
+        assertEquals(1, aws.refreshes.getOrDefault("api-asg", List.of()).size(), "the other group was still handled");
+        assertFalse(aws.refreshes.containsKey("web-asg"));
     }
 
     @Test
