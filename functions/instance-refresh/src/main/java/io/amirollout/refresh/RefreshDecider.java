@@ -62,9 +62,10 @@ final class RefreshDecider {
         }
         boolean failedBefore = release.map(r -> r.state() == ReleaseState.FAILED).orElse(false)
                 || (existing != null && RefreshStarter.undone(f.history(), existing).isPresent());
-        if (tick && failedBefore) {
+        if (!(f.intent() instanceof Intent.Manual) && failedBefore) {
+            // Neither the clock nor a repeated delivery retries it (it would fail again every tick); a person does.
             return GroupPlan.report(f, GroupOutcome.SKIPPED, "the refresh to " + ami + (existing != null ? " (version " + existing + ")" : "")
-                    + " failed or was cancelled; scheduled ticks do not retry it. Send a manual request for the group to try again.", true)
+                    + " failed or was cancelled; automatic paths do not retry it. Send a manual request for the group to try again.", true)
                     .withVersion(existing);
         }
         return f.windowOpen() ? start(f, existing) : pending(f, existing, tick);

@@ -180,7 +180,7 @@ class RefreshDeciderTest {
     }
 
     @Test
-    void theTickDoesNotRetryAFailedRelease() {
+    void noAutomaticPathRetriesAFailedReleaseButAPersonDoes() {
         GroupRelease failed = GroupRelease.received("web-asg", NEW, "golden", "corr", ReleaseSource.RELEASE, false, NOW)
                 .ended(ReleaseState.FAILED, "Failed", NOW);
         GroupPlan plan = decider.decide(facts(new Intent.Tick(), true, GroupHead.empty("web-asg").desire(NEW, ReleaseSource.RELEASE, NOW),
@@ -188,6 +188,12 @@ class RefreshDeciderTest {
 
         assertEquals(GroupOutcome.SKIPPED, plan.outcome());
         assertTrue(plan.changes().isEmpty());
+        GroupPlan duplicate = decider.decide(facts(new Intent.Release(NEW, "corr", false, null), true,
+                GroupHead.empty("web-asg").desire(NEW, ReleaseSource.RELEASE, NOW), Optional.of(failed), Optional.empty(), List.of(), "1"));
+        assertTrue(duplicate.changes().isEmpty(), "a repeated delivery does not retry it either");
+        GroupPlan person = decider.decide(facts(new Intent.Manual(NEW, false, false), true,
+                GroupHead.empty("web-asg").desire(NEW, ReleaseSource.RELEASE, NOW), Optional.of(failed), Optional.empty(), List.of(), "1"));
+        assertEquals(GroupOutcome.STARTED, person.outcome(), "a person does");
     }
 
     @Test
