@@ -220,10 +220,16 @@ public final class InstanceRefreshService {
         try {
             if (intent instanceof Intent.Release r && !dryRun) {
                 var head = ledger.head(group.name());
-                if (!r.imageId().equals(head.desiredImageId()) && ledger.writeHead(head.desire(r.imageId(),
-                        io.amirollout.shared.state.ReleaseSource.RELEASE, clock.instant()))) {
-                    ledger.writeRelease(GroupRelease.received(group.name(), r.imageId(), r.image() == null ? null : r.image().name(),
-                            r.correlationId(), io.amirollout.shared.state.ReleaseSource.RELEASE, false, clock.instant()));
+                if (!r.imageId().equals(head.desiredImageId()) && ledger.release(group.name(), r.imageId()).isEmpty()) {
+                    // A plan like any other (head first, then the record), carried out by the one applier; a lost
+                    // head write means another invocation is deciding for the group right now, which is enough.
+                    GroupPlan plan = new GroupPlan(group.name(), GroupOutcome.DEFERRED, reason, true, List.of(
+                            new Change.WriteHead(head.desire(r.imageId(), io.amirollout.shared.state.ReleaseSource.RELEASE, clock.instant()),
+                                    "not reached in this invocation"),
+                            new Change.RecordRelease(GroupRelease.received(group.name(), r.imageId(), r.image() == null ? null
+                                    : r.image().name(), r.correlationId(), io.amirollout.shared.state.ReleaseSource.RELEASE, false,
+                                    clock.instant()))), r.imageId(), null, null, null, null);
+                    applier.apply(plan, group, null);
                 }
                 reason += "; the release is recorded as pending for it";
             }
