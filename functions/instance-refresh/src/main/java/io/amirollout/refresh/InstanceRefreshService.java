@@ -274,8 +274,10 @@ public final class InstanceRefreshService {
                     return applied.result();
                 }
             }
-            throw new IllegalStateException("other invocations kept deciding for the group first (" + DECISION_ATTEMPTS
-                    + " attempts); the next tick or retry continues");
+            // Contention: transient like throttling, so the invocation fails after the other groups and Lambda retries it.
+            Log.warn("other invocations kept deciding for the group first", "autoScalingGroup", group.name(), "attempts", DECISION_ATTEMPTS);
+            return GroupResult.of(group.name()).done(GroupOutcome.FAILED, TRANSIENT + "other invocations kept deciding for the group first ("
+                    + DECISION_ATTEMPTS + " attempts)");
         } catch (InvalidEventException e) {
             throw e;
         } catch (RuntimeException e) {
