@@ -891,6 +891,28 @@ class InstanceRefreshServiceTest {
         assertFalse(aws.refreshes.containsKey("web-asg"));
     }
 
+    /** Another invocation winning the head write every time: nothing is done twice, and the invocation is retried. */
+    @Test
+    void headWritesLostOverAndOverFailTheInvocationWithoutActing() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+        io.amirollout.shared.state.StateTable alwaysLoses = new io.amirollout.shared.state.StateTable() {
+            public java.util.Optional<io.amirollout.shared.state.StateItem> get(String pk, String sk) { return table.get(pk, sk); }
+            public List<io.amirollout.shared.state.StateItem> query(String pk, String prefix) { return table.query(pk, prefix); }
+            public boolean putIfAbsent(io.amirollout.shared.state.StateItem item) { return table.putIfAbsent(item); }
+            public boolean replace(io.amirollout.shared.state.StateItem item) { return !"head".equals(item.sk()) && table.replace(item); }
+            public void put(io.amirollout.shared.state.StateItem item) { table.put(item); }
+            public void delete(String pk, String sk) { table.delete(pk, sk); }
+        };
+        InstanceRefreshService service = new InstanceRefreshService(InstanceRefreshConfig.from(Env.of(Map.of(
+                "TRUSTED_IMAGE_OWNERS", TRUSTED, "STATE_TABLE_NAME", "state"))), REGION, aws.ec2, aws.autoScaling, notices,
+                new io.amirollout.shared.state.GroupLedger(alwaysLoses), Clock.fixed(SUNDAY_0030, ZoneOffset.UTC));
+
+        TransientFailure thrown = assertThrows(TransientFailure.class, () -> service.release(release(NEW_AMI, false)));
+
+        assertTrue(thrown.getMessage().contains("web-asg"), thrown.getMessage());
+        assertEquals(List.of(), aws.mutatingCalls(), "no AWS change without winning the head write");
+    }
+
     @Test
     void dryRunDecidesEverythingAndChangesNothing() {
         aws.template(LT, OLD_AMI).group("web-asg", LT, "$Latest", enabled())
