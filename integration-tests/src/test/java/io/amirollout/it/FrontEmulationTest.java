@@ -31,6 +31,21 @@ class FrontEmulationTest {
         assertEquals(expected, merged);
     }
 
+    /** As EC2 does: an inherited mapping's snapshot is dropped unless the request names the mappings again. */
+    @Test
+    void sourceVersionDropsInheritedSnapshotsUnlessGivenAgain() {
+        Map<String, String> source = new LinkedHashMap<>();
+        source.put("ImageId", "ami-old");
+        source.put("BlockDeviceMapping.1.DeviceName", "/dev/sdf");
+        source.put("BlockDeviceMapping.1.Ebs.SnapshotId", "snap-0123456789abcdef0");
+
+        assertEquals(Map.of("ImageId", "ami-new", "BlockDeviceMapping.1.DeviceName", "/dev/sdf"),
+                LaunchTemplateShim.merge(source, Map.of("ImageId", "ami-new")));
+        assertEquals("snap-0123456789abcdef0", LaunchTemplateShim.merge(source, Map.of("ImageId", "ami-new",
+                "BlockDeviceMapping.1.DeviceName", "/dev/sdf", "BlockDeviceMapping.1.Ebs.SnapshotId", "snap-0123456789abcdef0"))
+                .get("BlockDeviceMapping.1.Ebs.SnapshotId"));
+    }
+
     @Test
     void flattenedQueryParametersRenderAsTheServicesXml() {
         Map<String, String> flat = new LinkedHashMap<>();

@@ -62,6 +62,8 @@ public final class InstanceRefreshEmulator {
     private final Map<String, List<Refresh>> byGroup = new ConcurrentHashMap<>();
     /** Injected failures: action -> the errors still to answer before the call is emulated again. */
     private final Map<String, java.util.Deque<ResponseDefinition>> failures = new ConcurrentHashMap<>();
+    /** When set, the next StartInstanceRefresh starts the refresh but answers 503 (a lost response: the SDK retries). */
+    private volatile boolean loseNextStartResponse;
 
     InstanceRefreshEmulator(Forwarder moto) {
         this.moto = moto;
@@ -97,6 +99,7 @@ public final class InstanceRefreshEmulator {
     public void reset() {
         byGroup.clear();
         failures.clear();
+        loseNextStartResponse = false;
     }
 
     /**
@@ -108,6 +111,19 @@ public final class InstanceRefreshEmulator {
         for (int i = 0; i < times; i++) {
             queue.add(error(status, code, message));
         }
+    }
+
+    /**
+     * The next StartInstanceRefresh starts its refresh and then answers 503, as when the response is lost
+     * on the way back: the SDK retries the call, and the retry meets the refresh its first attempt started.
+     */
+    public void loseNextStartResponse() {
+        loseNextStartResponse = true;
+    }
+
+    /** Forgets the history of a group, as AWS does after six weeks (DescribeInstanceRefreshes horizon). */
+    public void forgetHistory(String group) {
+        byGroup.remove(group);
     }
 
     ResponseDefinition handle(String action, Request request) {
@@ -155,7 +171,11 @@ public final class InstanceRefreshEmulator {
             }
         }
         Refresh refresh = new Refresh(UUID.randomUUID().toString(), group, "InProgress", Instant.now(), desired, preferences);
-        list(group).add(refresh);
+ list(group).add(refresh);
+        if (loseNextStartResponse) {
+            loseNextStartResponse = false;
+            return error(503, "ServiceUnavailable", "test front: the refresh was started but this response was lost");
+        }
         return ok("StartInstanceRefresh", "<InstanceRefreshId>" + refresh.id + "</InstanceRefreshId>");
     }
 

@@ -107,7 +107,10 @@ final class LaunchTemplateShim {
         overrides.keySet().forEach(k -> replaced.add(topLevel(k)));
         Map<String, String> merged = new LinkedHashMap<>();
         source.forEach((k, v) -> {
-            if (!replaced.contains(topLevel(k))) {
+            // "Snapshots applied to the block device mapping are ignored when creating a new version unless they
+            // are explicitly included" (CreateLaunchTemplateVersion, SourceVersion).
+            boolean inheritedSnapshot = k.startsWith("BlockDeviceMapping.") && k.endsWith(".Ebs.SnapshotId");
+            if (!replaced.contains(topLevel(k)) && !inheritedSnapshot) {
                 merged.put(k, v);
             }
         });

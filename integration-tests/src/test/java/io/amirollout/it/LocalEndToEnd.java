@@ -191,11 +191,20 @@ public final class LocalEndToEnd {
         AwsCredentialsProvider prodA = credentials(org.prodA);
         TopicQueue notices = workloadNotices;
         InstanceRefreshConfig refreshConfig = InstanceRefreshConfig.from(Env.of(Map.of(
-                "TRUSTED_IMAGE_OWNERS", Moto.IMAGE_ACCOUNT, "NOTIFICATION_TOPIC_ARN", notices.topicArn())));
+                "TRUSTED_IMAGE_OWNERS", Moto.IMAGE_ACCOUNT, "NOTIFICATION_TOPIC_ARN", notices.topicArn(),
+                "STATE_TABLE_NAME", StateTableInMoto.NAME)));
+        software.amazon.awssdk.services.dynamodb.DynamoDbClient stateClient = AwsClients.build(
+                software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder(), Region.EU_WEST_1, prodA);
+        stateClient.createTable(r -> r.tableName(StateTableInMoto.NAME)
+                .billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"), a -> a.attributeName("sk").attributeType("S"))
+                .keySchema(k -> k.attributeName("pk").keyType("HASH"), k -> k.attributeName("sk").keyType("RANGE")));
         RequestStreamHandler refresh = io.amirollout.refresh.LocalAccess.handler(new InstanceRefreshService(refreshConfig, "eu-west-1",
                 AwsClients.build(Ec2Client.builder(), Region.EU_WEST_1, prodA),
                 AwsClients.build(AutoScalingClient.builder(), Region.EU_WEST_1, prodA),
-                SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder(), Region.EU_WEST_1, prodA), notices.topicArn()), CLOCK));
+                SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder(), Region.EU_WEST_1, prodA), notices.topicArn()),
+                new io.amirollout.shared.state.GroupLedger(new io.amirollout.shared.state.DynamoStateTable(stateClient, StateTableInMoto.NAME)),
+                CLOCK));
         String payload = front.lambda().invocations().stream()
                 .filter(i -> i.functionArn().contains(":eu-west-1:" + org.prodA + ":")).findFirst().orElseThrow().payload();
         JsonNode refreshed = invoke("instance-refresh", refresh, payload);

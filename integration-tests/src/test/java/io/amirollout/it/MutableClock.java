@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** Simulated time for scenarios: starts where it is told and moves only when a test advances it. */
+/** Simulated time for scenarios over days and weeks: the functions read it, the test moves it. */
 public final class MutableClock extends Clock {
 
     private volatile Instant now;
@@ -15,8 +15,12 @@ public final class MutableClock extends Clock {
         this.now = start;
     }
 
-    public void advance(Duration by) {
-        now = now.plus(by);
+    public void set(Instant instant) {
+        this.now = instant;
+    }
+
+    public void advance(Duration duration) {
+        this.now = now.plus(duration);
     }
 
     @Override

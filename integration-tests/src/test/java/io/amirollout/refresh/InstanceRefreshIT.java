@@ -47,16 +47,23 @@ class InstanceRefreshIT extends MotoScenario {
     TopicQueue notices;
     InstanceRefreshHandler handler;
 
+    String table;
+
+    private io.amirollout.shared.state.GroupLedger ledger() {
+        return new io.amirollout.shared.state.GroupLedger(io.amirollout.shared.state.StateTables.dynamo(table));
+    }
+
     @BeforeEach
     void seed() {
         workload = Workload.seed(front);
+        table = io.amirollout.it.StateTableInMoto.create();
         notices = TopicQueue.create("ami-rollout-notices");
         InstanceRefreshConfig config = InstanceRefreshConfig.from(Env.of(Map.of(
-                "TRUSTED_IMAGE_OWNERS", Moto.IMAGE_ACCOUNT,
+                "TRUSTED_IMAGE_OWNERS", Moto.IMAGE_ACCOUNT, "STATE_TABLE_NAME", table,
                 "NOTIFICATION_TOPIC_ARN", notices.topicArn())));
         handler = new InstanceRefreshHandler(new InstanceRefreshService(config, "eu-west-1",
                 AwsClients.build(Ec2Client.builder()), AwsClients.build(AutoScalingClient.builder()),
-                SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), config.notificationTopicArn()), CLOCK));
+                SnsNotificationPublisher.forTopic(AwsClients.build(SnsClient.builder()), config.notificationTopicArn()), ledger(), CLOCK));
     }
 
     @Test
@@ -218,7 +225,7 @@ class InstanceRefreshIT extends MotoScenario {
 
     @Test
     void aScheduledTickNeverPicksTheNewerPublicLookalike() {
-        invoke(scheduledTick());
+        invoke(newestByNameHandler(), scheduledTick());
 
         assertLookalikeNeverUsed();
         assertOwnersOnEveryDescribeImages();
@@ -226,29 +233,49 @@ class InstanceRefreshIT extends MotoScenario {
     }
 
     /**
-     * The newest trusted AMI whose name starts with the group's image name is chosen. The catalogue
-     * also holds "golden-al2023-arm64 …", built the same day a little later: it must not stop the
-     * x86_64 groups from getting the x86_64 build.
+     * The single-account mode (NEWEST_AMI_BY_NAME_ON_TICK, one listed group): the newest trusted AMI whose name
+     * starts with the group's image name is chosen. The catalogue also holds "golden-al2023-arm64 …", built the
+     * same day a little later: it must not stop the x86_64 group from getting the x86_64 build.
      */
     @Test
-    void aScheduledTickRollsEachGroupToTheNewestTrustedAmiItCanRun() {
+    void aScheduledTickInTheNewestByNameModeRollsTheGroupToTheNewestTrustedAmiItCanRun() {
+        JsonNode result = invoke(newestByNameHandler(), scheduledTick());
+
+        JsonNode web = byGroup(result).get("web-latest");
+        assertEquals(Workload.NEW_AMI, web.path("imageId").asText(), web.toString());
+        assertEquals("STARTED", web.get("outcome").asText(), web.toString());
+    }
+
+    /** Without the single-account mode a tick only resumes recorded work: with nothing recorded, it changes nothing. */
+    @Test
+    void aScheduledTickWithNothingRecordedChangesNothing() {
+        int seeding = front.queryActions().size();
+
         JsonNode result = invoke(scheduledTick());
 
-        Map<String, JsonNode> byGroup = byGroup(result);
-        for (String name : Workload.STARTING) {
-            assertEquals(Workload.NEW_AMI, byGroup.get(name).path("imageId").asText(), name + ": " + byGroup.get(name));
-            assertEquals("STARTED", byGroup.get(name).get("outcome").asText(), name + ": " + byGroup.get(name));
+        for (JsonNode group : result.get("groups")) {
+            assertTrue(List.of("UP_TO_DATE", "SKIPPED").contains(group.get("outcome").asText()), group.toString());
         }
+        List<String> all = front.queryActions();
+        assertTrue(all.subList(seeding, all.size()).stream().allMatch(a -> a.startsWith("Describe")), all.subList(seeding, all.size()).toString());
+    }
+
+    private InstanceRefreshHandler newestByNameHandler() {
+        InstanceRefreshConfig config = InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", Moto.IMAGE_ACCOUNT,
+                "TARGET_AUTO_SCALING_GROUPS", "web-latest", "NEWEST_AMI_BY_NAME_ON_TICK", "true", "STATE_TABLE_NAME", table)));
+        return new InstanceRefreshHandler(new InstanceRefreshService(config, "eu-west-1",
+                AwsClients.build(Ec2Client.builder()), AwsClients.build(AutoScalingClient.builder()),
+                io.amirollout.shared.NotificationPublisher.logOnly(), ledger(), CLOCK));
     }
 
     /** The seed setup: one listed group, no ami-rollout tags at all, takes every release. */
     @Test
     void anExplicitlyListedUntaggedGroupIsRolledLikeTheSeedSetup() {
         InstanceRefreshConfig config = InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", Moto.IMAGE_ACCOUNT,
-                "TARGET_AUTO_SCALING_GROUPS", Workload.UNTAGGED)));
+                "TARGET_AUTO_SCALING_GROUPS", Workload.UNTAGGED, "STATE_TABLE_NAME", table)));
         InstanceRefreshHandler listed = new InstanceRefreshHandler(new InstanceRefreshService(config, "eu-west-1",
                 AwsClients.build(Ec2Client.builder()), AwsClients.build(AutoScalingClient.builder()),
-                io.amirollout.shared.NotificationPublisher.logOnly(), CLOCK));
+                io.amirollout.shared.NotificationPublisher.logOnly(), ledger(), CLOCK));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         listed.handleRequest(new ByteArrayInputStream(release(Workload.NEW_AMI).getBytes(StandardCharsets.UTF_8)), out, new FakeContext());
         JsonNode result = Json.readTree(out.toString(StandardCharsets.UTF_8));
@@ -269,10 +296,10 @@ class InstanceRefreshIT extends MotoScenario {
         int versions = workload.versions("reports").size();
 
         java.time.Clock wednesday = java.time.Clock.fixed(java.time.Instant.parse("2026-11-25T15:30:00Z"), java.time.ZoneOffset.UTC);
-        InstanceRefreshConfig config = InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", Moto.IMAGE_ACCOUNT)));
+        InstanceRefreshConfig config = InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", Moto.IMAGE_ACCOUNT, "STATE_TABLE_NAME", table)));
         InstanceRefreshHandler inWindow = new InstanceRefreshHandler(new InstanceRefreshService(config, "eu-west-1",
                 AwsClients.build(Ec2Client.builder()), AwsClients.build(AutoScalingClient.builder()),
-                io.amirollout.shared.NotificationPublisher.logOnly(), wednesday));
+                io.amirollout.shared.NotificationPublisher.logOnly(), ledger(), wednesday));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         inWindow.handleRequest(new ByteArrayInputStream(scheduledTick().getBytes(StandardCharsets.UTF_8)), out, new FakeContext());
         JsonNode reports = byGroup(Json.readTree(out.toString(StandardCharsets.UTF_8))).get(Workload.DEFERRED);
@@ -389,6 +416,10 @@ class InstanceRefreshIT extends MotoScenario {
     }
 
     private JsonNode invoke(String event) {
+        return invoke(handler, event);
+    }
+
+    private static JsonNode invoke(InstanceRefreshHandler handler, String event) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, new FakeContext("instance-refresh", 300_000));
         return Json.readTree(out.toString(StandardCharsets.UTF_8));

@@ -16,6 +16,10 @@ public final class RolloutTags {
     public static final String UPDATE_DAY = "AMI_update_day";
     /** Window start HH:MM (24 h). Default 00:00. */
     public static final String UPDATE_TIME = "AMI_update_time";
+    /** The same as {@link #UPDATE_DAY}, in the spelling some teams use in their own overrides. */
+    public static final String REFRESH_DAY = "AMI_refresh_day";
+    /** The same as {@link #UPDATE_TIME}, in the spelling some teams use in their own overrides. */
+    public static final String REFRESH_TIME = "AMI_refresh_time";
     /** Window length in minutes. Default 120. */
     public static final String WINDOW_MINUTES = "ami-rollout:window";
     /** IANA time zone of the window. Default UTC. */
@@ -28,6 +32,14 @@ public final class RolloutTags {
     public static final String CHECKPOINTS = "ami-rollout:checkpoints";
     /** Seconds to wait at each checkpoint (instance refresh CheckpointDelay). Default: AWS's, 3600. */
     public static final String CHECKPOINT_DELAY = "ami-rollout:checkpoint-delay";
+    /** Instance refresh MaxHealthyPercentage (100-200: launch before terminate). Default: none (the group's policy). */
+    public static final String MAX_HEALTHY_PERCENTAGE = "ami-rollout:max-healthy-percentage";
+    /** Instance refresh BakeTime, seconds after the last replacement before the refresh ends. Default none. */
+    public static final String BAKE_TIME = "ami-rollout:bake-time";
+    /** Per group: ScaleInProtectedInstances (Refresh, Ignore, Wait); overrides the stack's setting. */
+    public static final String SCALE_IN_PROTECTED_INSTANCES = "ami-rollout:scale-in-protected-instances";
+    /** Per group: StandbyInstances (Terminate, Ignore, Wait); overrides the stack's setting. */
+    public static final String STANDBY_INSTANCES = "ami-rollout:standby-instances";
     /** Alarm names that stop and roll back the refresh (comma list). Default none. */
     public static final String ALARMS = "ami-rollout:alarms";
 

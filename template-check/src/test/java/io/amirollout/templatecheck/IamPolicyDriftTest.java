@@ -68,12 +68,16 @@ class IamPolicyDriftTest {
     static final Map<String, Map<String, String>> GRANTED_ELSEWHERE = Map.of(
             "cross-account-invoker", Map.of("lambda:InvokeFunction", "InvokerAccessRole"));
 
-    /** The only actions that may be granted on Resource "*": AWS offers no resource-level scoping for them. */
+    /**
+     * The only actions that may be granted on Resource "*": AWS offers no resource-level scoping for them
+     * (cloudwatch:DescribeAlarms returns composite alarms only when scoped to "*", per its API reference).
+     */
     private static final Pattern UNSCOPABLE = Pattern.compile(
             "(ec2:Describe\\w+|autoscaling:Describe\\w+|organizations:List\\w+|elasticloadbalancing:Describe\\w+"
                     // Service Authorization Reference: no resource type for these (ecs:ListServices is scoped by its
-                    // ecs:cluster condition key instead).
-                    + "|ssm:GetCommandInvocation|ecs:ListServices)", Pattern.CASE_INSENSITIVE);
+                    // ecs:cluster condition key instead; cloudwatch:DescribeAlarms returns composite alarms only
+                    // when granted on '*').
+                    + "|ssm:GetCommandInvocation|ecs:ListServices|cloudwatch:DescribeAlarms)", Pattern.CASE_INSENSITIVE);
 
     private final Template template = Template.load();
 

@@ -50,7 +50,8 @@ public record FunctionSpec(String name, String handler, Map<String, String> vari
                     vars("SLACK_WEBHOOK_SECRET_ID", "ami-rollout/slack"),
                     SlackAndPipelineStubs::slack, ErrorPathStubs::none, false);
             case "instance-refresh" -> new FunctionSpec(name, "io.amirollout.refresh.InstanceRefreshHandler",
-                    vars("TRUSTED_IMAGE_OWNERS", "111122223333", "NOTIFICATION_TOPIC_ARN", TOPIC),
+                    vars("TRUSTED_IMAGE_OWNERS", "111122223333", "NOTIFICATION_TOPIC_ARN", TOPIC,
+                            "STATE_TABLE_NAME", "ami-rollout-state"),
                     (server, endpoint) -> InstanceRefreshStubs.stubs(server), ErrorPathStubs::instanceRefresh, false);
             case "pipeline-starter" -> new FunctionSpec(name, "io.amirollout.pipeline.PipelineStarterHandler",
                     vars("PIPELINE_ARN", "arn:aws:imagebuilder:eu-west-1:111122223333:image-pipeline/golden-al2023",

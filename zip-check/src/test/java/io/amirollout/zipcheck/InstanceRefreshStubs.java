@@ -78,6 +78,15 @@ final class InstanceRefreshStubs {
         server.stubFor(query("CreateOrUpdateTags").willReturn(xml(asgOk("CreateOrUpdateTags", null))));
         server.stubFor(query("DeleteTags").willReturn(xml(asgOk("DeleteTags", null))));
         AwsWire.snsPublish(server);
+        // The state table (DynamoDB, JSON 1.0): an empty table that accepts every write.
+        server.stubFor(json11("DynamoDB_20120810.GetItem").willReturn(dynamo("{}")));
+        server.stubFor(json11("DynamoDB_20120810.Query").willReturn(dynamo("{\"Count\":0,\"Items\":[],\"ScannedCount\":0}")));
+        server.stubFor(json11("DynamoDB_20120810.PutItem").willReturn(dynamo("{}")));
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder dynamo(String body) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.0")
+                .withHeader("x-amzn-RequestId", "4KBNVRGD25RG1KEO9UT4V3FQDJVV4KQNSO5AEMVJF66Q9ASUAAJG").withBody(body);
     }
 
     private static String image(String id, String name, String created) {

@@ -44,7 +44,8 @@ public final class ArchitectureCheck {
         if (currentImageId != null) {
             Optional<Image> currentImage = finder.byId(currentImageId);
             if (currentImage.isPresent()) {
-                return new GroupArchitecture(currentImageId, currentImage.get().architectureAsString(), Map.of());
+                return new GroupArchitecture(currentImageId, currentImage.get().architectureAsString(), Map.of(),
+                        platform(currentImage.get()));
             }
         }
         Set<String> types = instanceTypes(current, template);
@@ -59,15 +60,22 @@ public final class ArchitectureCheck {
                         .collect(Collectors.toCollection(LinkedHashSet::new)));
             }
         }
-        return new GroupArchitecture(currentImageId, null, supported);
+        return new GroupArchitecture(currentImageId, null, supported, null);
+    }
+
+    /** "windows" or "linux/unix": DescribeImages sets Platform only for Windows AMIs. */
+    static String platform(Image image) {
+        return image.platform() != null && "windows".equalsIgnoreCase(image.platformAsString()) ? "windows" : "linux/unix";
     }
 
     /**
      * @param currentImageId      the AMI the group's effective version names
      * @param currentArchitecture that AMI's architecture, or null when it is not visible among the trusted owners' images
      * @param instanceTypes       otherwise: each instance type of the group and the architectures it supports
+     * @param currentPlatform     windows or linux/unix when the current AMI is visible, else null (not checked)
      */
-    public record GroupArchitecture(String currentImageId, String currentArchitecture, Map<String, Set<String>> instanceTypes) {
+    public record GroupArchitecture(String currentImageId, String currentArchitecture, Map<String, Set<String>> instanceTypes,
+                                    String currentPlatform) {
 
         /** Architectures an AMI may have for this group; empty when nothing could be read (then every AMI is refused). */
         public Set<String> architectures() {
@@ -88,6 +96,10 @@ public final class ArchitectureCheck {
         /** Why {@code candidate} cannot run where the group runs now, or empty when it can. */
         public Optional<String> refusal(Image candidate) {
             String wanted = candidate.architectureAsString();
+            if (currentPlatform != null && !currentPlatform.equals(platform(candidate))) {
+                return Optional.of("AMI " + candidate.imageId() + " is " + platform(candidate) + " but the group runs "
+                        + currentPlatform + " (" + currentImageId + ")");
+            }
             if (currentArchitecture != null) {
                 return currentArchitecture.equals(wanted) ? Optional.empty()
                         : Optional.of("AMI " + candidate.imageId() + " is " + wanted + " but the group runs "

@@ -1,17 +1,18 @@
 package io.amirollout.refresh;
 
+import io.amirollout.shared.EventBridgeEvent;
 import io.amirollout.shared.ImageReleased;
+import io.amirollout.shared.InvalidEventException;
 import io.amirollout.shared.Log;
 import io.amirollout.shared.NotificationPublisher;
 import io.amirollout.shared.RolloutTags;
-import io.amirollout.shared.autoscaling.RefreshSettings;
-import io.amirollout.shared.autoscaling.InstanceRefreshes;
+import io.amirollout.shared.state.GroupLedger;
+import io.amirollout.shared.state.GroupRelease;
+import io.amirollout.shared.state.RejectedAmi;
+import io.amirollout.shared.state.ReleaseState;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
-import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
-import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshInProgressException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Image;
-import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -19,75 +20,67 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import java.util.function.Function;
 
 /**
- * New AMI → new launch-template version → instance refresh, per Auto Scaling group, each group
- * isolated from the others' failures. Three entry points, one per input shape; all of them end in
- * {@link #process}, which decides everything before it changes anything (so a dry run is the same
- * path stopped before the first change).
+ * New AMI → new launch-template version → instance refresh, per Auto Scaling group, each group isolated from
+ * the others' failures. For every group: read ({@link GroupReader}), decide ({@link RefreshDecider}: a plan,
+ * no side effects), apply ({@link PlanApplier}: the only code that changes anything). A dry run returns the
+ * plan. The state of record ({@link GroupLedger}) is what every decision reads and writes, conditionally: of
+ * two invocations deciding for one group at once, one acts and the other reads again.
  */
 public final class InstanceRefreshService {
 
-    /** What started this run; scheduled ticks keep quiet about repeats. */
-    enum Trigger { RELEASE, TICK, MANUAL }
-
-    /**
-     * The AMI chosen for a group, or why none may be used.
-     *
-     * @param quietMismatch an architecture mismatch is logged, not announced: the group did not name
-     *                      this image itself (it matched by AMI name, or takes every release)
-     */
-    record Candidate(Image image, String refusal, boolean quietMismatch) {
-        Candidate(Image image, String refusal) {
-            this(image, refusal, false);
-        }
-
-        static Candidate refused(String reason) {
-            return new Candidate(null, reason);
-        }
-
-        Candidate quietOnMismatch() {
-            return new Candidate(image, refusal, true);
-        }
-    }
-
-    /** Chooses a group's AMI; what the group can run is read only when the choice needs it. */
-    @FunctionalInterface
-    interface Chooser {
-        Candidate choose(TargetGroup group, Supplier<ArchitectureCheck.GroupArchitecture> architecture);
-    }
+    /** Head writes lost to other invocations before this one gives up (contention: the invocation fails and is retried). */
+    static final int DECISION_ATTEMPTS = 3;
 
     private final InstanceRefreshConfig config;
     private final String region;
     private final GroupTargets targets;
     private final TrustedImageFinder images;
-    private final ArchitectureCheck architecture;
     private final LaunchTemplateUpdater templates;
     private final RefreshStarter refreshes;
+    private final GroupLedger ledger;
+    private final GroupReader reader;
+    private final RefreshDecider decider = new RefreshDecider();
+    private final PlanApplier applier;
     private final Notices notices;
+    private final RefreshEventRecorder outcomes;
+    private final TemplateJanitor janitor;
     private final Clock clock;
 
-    public InstanceRefreshService(InstanceRefreshConfig config, String region, Ec2Client ec2,
-                                  AutoScalingClient autoScaling, NotificationPublisher publisher, Clock clock) {
+    public InstanceRefreshService(InstanceRefreshConfig config, String region, Ec2Client ec2, AutoScalingClient autoScaling,
+                                  NotificationPublisher publisher, GroupLedger ledger, Clock clock) {
+        this(config, region, ec2, autoScaling, null, publisher, ledger, clock);
+    }
+
+    /** @param cloudWatch checks that the groups' alarms exist (DescribeAlarms); null: only their count and form are checked */
+    public InstanceRefreshService(InstanceRefreshConfig config, String region, Ec2Client ec2, AutoScalingClient autoScaling,
+                                  software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch,
+                                  NotificationPublisher publisher, GroupLedger ledger, Clock clock) {
         this.config = config;
         this.region = region;
         this.targets = new GroupTargets(autoScaling, config);
-        this.images = new TrustedImageFinder(ec2, config.trustedImageOwners());
-        this.architecture = new ArchitectureCheck(ec2, images);
+        this.images = new TrustedImageFinder(ec2, config.trustedImageOwners(), clock);
         this.templates = new LaunchTemplateUpdater(ec2);
         this.refreshes = new RefreshStarter(autoScaling);
+        this.ledger = ledger;
+        this.reader = new GroupReader(config, region, images, new ArchitectureCheck(ec2, images), templates, refreshes, ledger,
+                new AlarmCheck(cloudWatch), clock);
+        this.applier = new PlanApplier(templates, refreshes, ledger, clock);
         this.notices = new Notices(publisher, clock);
+        this.outcomes = new RefreshEventRecorder(ledger, new ConvergenceCheck(autoScaling, ec2), applier, clock);
+        this.janitor = new TemplateJanitor(ec2, autoScaling, ledger, new io.amirollout.shared.state.ProcessedEvents(ledger.table()),
+                java.time.Duration.ofDays(config.versionRetentionDays()), clock);
         this.clock = clock;
     }
 
     /** An image was released: every target group that runs that image gets this region's AMI. */
     public RefreshResult release(ImageReleased release) {
+        return release(release, Budget.UNLIMITED);
+    }
+
+    public RefreshResult release(ImageReleased release, Budget budget) {
         boolean dryRun = config.dryRun() || release.dryRun();
         Optional<ImageReleased.Ami> ami = release.amiFor(region);
         if (ami.isEmpty()) {
@@ -95,12 +88,15 @@ public final class InstanceRefreshService {
             Log.warn(reason, "regions", release.amis().stream().map(ImageReleased.Ami::region).toList());
             return RefreshResult.skipped(dryRun, reason);
         }
-        Candidate candidate = fixedCandidate(ami.get().imageId());
-        String amiName = candidate.image() != null ? candidate.image().name() : ami.get().name();
+        // The AMI's real name (when it is a trusted AMI) decides which groups it belongs to, not the payload's.
+        Image image = images.byId(ami.get().imageId()).orElse(null);
+        String amiName = image != null ? image.name() : ami.get().name();
         List<TargetGroup> all = targets.all();
         Map<String, TargetGroup.ReleaseMatch> matches = new LinkedHashMap<>();
         for (TargetGroup g : all) {
-            TargetGroup.ReleaseMatch match = g.match(release.image().name(), amiName);
+            // The AMI's real name (DescribeImages, trusted owners) decides, never the payload's image.name alone.
+            TargetGroup.ReleaseMatch match = image != null ? g.matchAmi(release.image().name(), image.name())
+                    : g.match(release.image().name(), amiName);
             if (match != TargetGroup.ReleaseMatch.NONE) {
                 matches.put(g.name(), match);
             }
@@ -108,385 +104,186 @@ public final class InstanceRefreshService {
         List<TargetGroup> groups = all.stream().filter(g -> matches.containsKey(g.name())).toList();
         Log.info("image released", "image", release.image().name(), "imageId", ami.get().imageId(),
                 "groups", groups.stream().map(TargetGroup::name).toList(), "dryRun", dryRun);
-        // A group that named this very image is told when it cannot run it; one that only matched
-        // loosely (AMI name, or takes every release) is skipped with a log line, no notice.
-        return run(groups, all, (g, arch) -> matches.get(g.name()) == TargetGroup.ReleaseMatch.EXPLICIT
-                ? candidate : candidate.quietOnMismatch(), Trigger.RELEASE, dryRun, false);
+        // A group that named this very image is told when it cannot run it; one that only matched loosely is not.
+        return run(groups, all, g -> new Intent.Release(ami.get().imageId(), release.correlationId(),
+                matches.get(g.name()) != TargetGroup.ReleaseMatch.EXPLICIT, image), dryRun, budget);
     }
 
-    /** A scheduled tick: start pending refreshes whose window is open, and pick up newer trusted AMIs by name. */
+    /** A scheduled tick: resume what the state of record holds as pending for each group whose window is open. */
     public RefreshResult tick() {
-        List<TargetGroup> groups = targets.all();
-        Log.info("scheduled tick", "groups", groups.size(), "dryRun", config.dryRun());
-        return run(groups, groups, this::candidateFor, Trigger.TICK, config.dryRun(), false);
+        return tick(Budget.UNLIMITED);
     }
 
-    /** A person asked for one group, optionally with one AMI. */
+    public RefreshResult tick(Budget budget) {
+        List<TargetGroup> groups = rotated(targets.all());
+        Log.info("scheduled tick", "groups", groups.size(), "newestByName", config.newestByNameOnTick(), "dryRun", config.dryRun());
+        RefreshResult result = run(groups, groups, g -> new Intent.Tick(), config.dryRun(), budget);
+        return result.withHousekeeping(janitor.sweep(groups, config.dryRun()));
+    }
+
+    /** A person asked for one group: an AMI (optionally forced past a rejection), the newest by name, or a rejection. */
     public RefreshResult manual(ManualRequest request) {
         boolean dryRun = config.dryRun() || request.dryRun();
         Optional<TargetGroup> group = targets.named(request.autoScalingGroup());
         if (group.isEmpty()) {
-            GroupResult result = GroupResult.of(request.autoScalingGroup()).imageId(request.imageId())
-                    .done(GroupOutcome.SKIPPED, "not a target group: " + (config.explicitGroups()
-                            ? "it is not in TARGET_AUTO_SCALING_GROUPS" : "no such group tagged " + RolloutTags.ENABLED + "=true")
-                            + " in " + region);
+            String reason = "not a target group: " + (config.explicitGroups() ? "it is not in TARGET_AUTO_SCALING_GROUPS"
+                    : "no such group tagged " + RolloutTags.ENABLED + "=true") + " in " + region + "; nothing was changed";
+            Log.warn("manual request for an unknown group", "autoScalingGroup", request.autoScalingGroup());
+            GroupResult result = GroupResult.of(request.autoScalingGroup()).imageId(request.imageId() != null ? request.imageId()
+                    : request.reject()).done(request.reject() != null || request.force() ? GroupOutcome.FAILED : GroupOutcome.SKIPPED, reason);
             notices.publish(result, dryRun, null);
             return RefreshResult.of(dryRun, List.of(result));
         }
-        Candidate fixed = request.imageId() == null ? null : fixedCandidate(request.imageId());
+        if (request.reject() != null) {
+            return RefreshResult.of(dryRun, List.of(announce(reject(group.get(), request, dryRun), group.get(), dryRun)));
+        }
         // Every target group: a sibling on $Latest of the same template must be pinned before a version is made.
-        return run(List.of(group.get()), targets.all(), (g, arch) -> fixed != null ? fixed : candidateFor(g, arch),
-                Trigger.MANUAL, dryRun, request.ignoreWindow());
+        return run(List.of(group.get()), targets.all(), g -> new Intent.Manual(request.imageId(), request.force(), request.ignoreWindow()),
+                dryRun, Budget.UNLIMITED);
+    }
+
+    /** Auto Scaling reported a refresh event: for a refresh we started, record how it ended (and whether the fleet converged). */
+    public RefreshResult refreshEvent(EventBridgeEvent event) {
+        GroupResult result = outcomes.record(event, config.dryRun());
+        return RefreshResult.of(config.dryRun(), List.of(announce(result, null, config.dryRun())));
+    }
+
+    private GroupResult reject(TargetGroup group, ManualRequest request, boolean dryRun) {
+        String ami = request.reject();
+        for (int attempt = 0; attempt < DECISION_ATTEMPTS; attempt++) {
+            GroupPlan plan = rejectionPlan(group, ami, request.reason());
+            if (dryRun) {
+                return PlanApplier.dryRun(plan);
+            }
+            PlanApplier.Applied applied = applier.apply(plan, group, null);
+            if (!applied.lostRace()) {
+                return applied.result();
+            }
+        }
+        throw new IllegalStateException("the state of record of " + group.name() + " kept changing; rejection not recorded, retry");
+    }
+
+    /** A person's rejection: the head write (so a concurrent start reads again and sees it), the rejection, a pending release ended. */
+    private GroupPlan rejectionPlan(TargetGroup group, String ami, String why) {
+        if (ledger.rejection(group.name(), ami).isPresent()) {
+            return new GroupPlan(group.name(), GroupOutcome.REJECTED, ami + " already was rejected for the group; nothing changed",
+                    false, List.of(), ami, null, null, null, null);
+        }
+        List<Change> changes = new ArrayList<>();
+        changes.add(new Change.WriteHead(ledger.head(group.name()).touched(clock.instant()), "a person rejects " + ami));
+        changes.add(new Change.Reject(new RejectedAmi(group.name(), ami, "manual",
+                why != null ? why : "rejected by a manual request", null, clock.instant())));
+        ledger.release(group.name(), ami).filter(r -> r.state() == ReleaseState.PENDING).ifPresent(r -> changes.add(
+                new Change.RecordRelease(r.ended(ReleaseState.SUPERSEDED, "rejected by a person", clock.instant()))));
+        return new GroupPlan(group.name(), GroupOutcome.REJECTED, ami + " is rejected for the group: no release, tick, duplicate "
+                + "or retry starts it again; only a manual request naming it with \"force\": true does. A refresh already running "
+                + "is not stopped by this.", false, changes, ami, null, null, null, null);
     }
 
     /**
      * @param groups  the groups to decide, in order
-     * @param targets every target group (the floating ones among them are protected when a version
-     *                is created on their template, even when they are not decided in this run)
+     * @param all     every target group (the floating ones among them are protected when a version is created on
+     *                their template, even when they are not decided in this run)
      */
-    private RefreshResult run(List<TargetGroup> groups, List<TargetGroup> targets, Chooser choose,
-                              Trigger trigger, boolean dryRun, boolean ignoreWindow) {
-        // Before anything changes: what each floating group effectively runs now.
-        TemplatePins pins = TemplatePins.resolve(targets, templates, refreshes);
+    private RefreshResult run(List<TargetGroup> groups, List<TargetGroup> all, Function<TargetGroup, Intent> intent, boolean dryRun,
+                              Budget budget) {
+        TemplatePins pins = TemplatePins.resolve(all, templates, refreshes);
         List<GroupResult> results = new ArrayList<>();
-        for (TargetGroup group : groups) {
-            GroupResult result = processIsolated(group, choose, pins, trigger, dryRun, ignoreWindow);
-            Log.info("group decided", "autoScalingGroup", group.name(), "outcome", result.outcome().name(),
-                    "reason", result.reason(), "dryRun", dryRun);
-            if (result.announce()) {
-                notices.publish(result, dryRun, group.accountId());
+        for (int i = 0; i < groups.size(); i++) {
+            if (budget.exhausted()) {
+                List<TargetGroup> rest = groups.subList(i, groups.size());
+                Log.warn("time is running out: groups not reached are left to the next tick", "notReached",
+                        rest.stream().map(TargetGroup::name).toList());
+                rest.forEach(g -> results.add(notReached(g, intent.apply(g), dryRun)));
+                break;
             }
-            results.add(result);
+            TargetGroup group = groups.get(i);
+            results.add(announce(processIsolated(group, intent.apply(group), pins, dryRun), group, dryRun));
+        }
+        List<String> transientFailures = results.stream().filter(r -> r.outcome() == GroupOutcome.FAILED
+                && r.reason() != null && r.reason().startsWith(TRANSIENT)).map(GroupResult::autoScalingGroup).toList();
+        if (!transientFailures.isEmpty()) {
+            throw new TransientFailure(transientFailures);
         }
         return RefreshResult.of(dryRun, results);
     }
 
-    /** One group; any exception becomes that group's FAILED result, never the others'. */
-    private GroupResult processIsolated(TargetGroup group, Chooser choose, TemplatePins pins,
-                                        Trigger trigger, boolean dryRun, boolean ignoreWindow) {
-        GroupResult.Builder result = GroupResult.of(group.name());
+    /** Start of a FAILED group's reason when the error may pass: the invocation then fails after all groups. */
+    static final String TRANSIENT = "transient AWS error (Lambda retries the invocation): ";
+
+    /**
+     * A group this invocation has no time left for: a release is recorded as the group's pending release (so the
+     * next tick inside its window resumes it, with every check); a tick's group is simply next in line.
+     */
+    private GroupResult notReached(TargetGroup group, Intent intent, boolean dryRun) {
+        String reason = "not reached in this invocation (its time ran out); the next scheduled tick continues with it";
         try {
-            return process(group, choose, pins, trigger, dryRun, ignoreWindow, result);
+            if (intent instanceof Intent.Release r && !dryRun) {
+                var head = ledger.head(group.name());
+                if (!r.imageId().equals(head.desiredImageId()) && ledger.release(group.name(), r.imageId()).isEmpty()) {
+                    // A plan like any other (head first, then the record), carried out by the one applier; a lost
+                    // head write means another invocation is deciding for the group right now, which is enough.
+                    GroupPlan plan = new GroupPlan(group.name(), GroupOutcome.DEFERRED, reason, true, List.of(
+                            new Change.WriteHead(head.desire(r.imageId(), io.amirollout.shared.state.ReleaseSource.RELEASE, clock.instant()),
+                                    "not reached in this invocation"),
+                            new Change.RecordRelease(GroupRelease.received(group.name(), r.imageId(), r.image() == null ? null
+                                    : r.image().name(), r.correlationId(), io.amirollout.shared.state.ReleaseSource.RELEASE, false,
+                                    clock.instant()))), r.imageId(), null, null, null, null);
+                    applier.apply(plan, group, null);
+                }
+                reason += "; the release is recorded as pending for it";
+            }
+        } catch (RuntimeException e) {
+            Log.error("could not record the release for a group not reached", e, "autoScalingGroup", group.name());
+            return GroupResult.of(group.name()).done(GroupOutcome.FAILED, "not reached, and the release could not be recorded: " + e.getMessage());
+        }
+        return GroupResult.of(group.name()).imageId(intent instanceof Intent.Release r ? r.imageId() : null)
+                .quietly(GroupOutcome.DEFERRED, reason);
+    }
+
+    /** Ticks start at a different group each time, so a long list never starves its tail when time runs out. */
+    private List<TargetGroup> rotated(List<TargetGroup> groups) {
+        if (groups.size() < 2) {
+            return groups;
+        }
+        int offset = (int) ((clock.instant().getEpochSecond() / 60 / Math.max(1, config.tickIntervalMinutes())) % groups.size());
+        List<TargetGroup> out = new ArrayList<>(groups.subList(offset, groups.size()));
+        out.addAll(groups.subList(0, offset));
+        return out;
+    }
+
+    private GroupResult announce(GroupResult result, TargetGroup group, boolean dryRun) {
+        Log.info("group decided", "autoScalingGroup", result.autoScalingGroup(), "outcome", result.outcome().name(),
+                "reason", result.reason(), "plan", result.plan(), "dryRun", dryRun);
+        if (result.announce()) {
+            notices.publish(result, dryRun, group == null ? null : group.accountId());
+        }
+        return result;
+    }
+
+    /** One group: read, decide, apply; a lost race reads and decides again. Any exception is that group's FAILED result. */
+    private GroupResult processIsolated(TargetGroup group, Intent intent, TemplatePins pins, boolean dryRun) {
+        try {
+            for (int attempt = 0; attempt < DECISION_ATTEMPTS; attempt++) {
+                GroupPlan plan = decider.decide(reader.read(group, intent, pins, attempt > 0));
+                if (dryRun) {
+                    return PlanApplier.dryRun(plan);
+                }
+                PlanApplier.Applied applied = applier.apply(plan, group, pins);
+                if (!applied.lostRace()) {
+                    return applied.result();
+                }
+            }
+            // Contention: transient like throttling, so the invocation fails after the other groups and Lambda retries it.
+            Log.warn("other invocations kept deciding for the group first", "autoScalingGroup", group.name(), "attempts", DECISION_ATTEMPTS);
+            return GroupResult.of(group.name()).done(GroupOutcome.FAILED, TRANSIENT + "other invocations kept deciding for the group first ("
+                    + DECISION_ATTEMPTS + " attempts)");
+        } catch (InvalidEventException e) {
+            throw e;
         } catch (RuntimeException e) {
             Log.error("group failed", e, "autoScalingGroup", group.name());
-            return result.done(GroupOutcome.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
-        }
-    }
-
-    private GroupResult process(TargetGroup group, Chooser choose, TemplatePins pins, Trigger trigger, boolean dryRun,
-                                boolean ignoreWindow, GroupResult.Builder result) {
-        boolean tick = trigger == Trigger.TICK;
-
-        // 1. What the group really launches from. A floating group's version was read before this
-        //    invocation changed anything: a version made meanwhile for a group sharing the template
-        //    is not what this group runs.
-        GroupLaunchTemplate.Resolution resolution = GroupLaunchTemplate.resolve(group.group());
-        if (resolution.refusal() != null) {
-            return skipped(result, tick, "skipped: " + resolution.refusal());
-        }
-        GroupLaunchTemplate template = resolution.template();
-        LaunchTemplateVersion current = (template.floating() ? pins.effectiveAtStart(group.name()) : Optional.<LaunchTemplateVersion>empty())
-                .orElseGet(() -> templates.effectiveVersion(template));
-        String templateId = current.launchTemplateId();
-        result.launchTemplateId(templateId).previousVersion(Long.toString(current.versionNumber()));
-        if (imageOf(current) != null && imageOf(current).startsWith("resolve:ssm:")) {
-            return skipped(result, tick, "skipped: launch template " + template.label() + " takes its AMI from an SSM "
-                    + "parameter (" + imageOf(current) + "); instance refresh cannot roll such a group back");
-        }
-
-        // 2. The group's own settings, checked before anything changes.
-        RefreshSettings settings;
-        MaintenanceWindow window;
-        try {
-            settings = RefreshSettings.from(group.tags(), config.scaleInProtectedInstances(), config.standbyInstances());
-            window = MaintenanceWindow.parse(group.tag(RolloutTags.UPDATE_DAY).orElse(null),
-                    group.tag(RolloutTags.UPDATE_TIME).orElse(null), group.tag(RolloutTags.WINDOW_MINUTES).orElse(null),
-                    group.tag(RolloutTags.TIMEZONE).orElse(null));
-        } catch (IllegalArgumentException e) {
-            return skipped(result, tick, "skipped: invalid tag: " + e.getMessage());
-        }
-
-        // 3. The AMI: trusted, available, an architecture the group runs.
-        LaunchTemplateVersion effective = current;
-        Supplier<ArchitectureCheck.GroupArchitecture> runnable = memoize(() -> architecture.of(effective, template));
-        Candidate candidate = choose.choose(group, runnable);
-        if (candidate.refusal() != null) {
-            return skipped(result, tick, "refused: " + candidate.refusal());
-        }
-        Image image = candidate.image();
-        result.imageId(image.imageId());
-        List<InstanceRefresh> history = null;
-        String floatedNote = "";
-        if (image.imageId().equals(imageOf(current))) {
-            // A floating group whose $Latest/$Default already is a version this function made for
-            // another group (a previous invocation, or a group added since): it floated onto the AMI
-            // outside any refresh. It is handled as if it had been pinned first: back to the version
-            // that version was made from, then refreshed to it inside its window, with rollback.
-            OptionalLong source = template.floating() ? LaunchTemplateUpdater.sourceVersion(current) : OptionalLong.empty();
-            history = refreshes.history(group.name());
-            String floatedTo = Long.toString(current.versionNumber());
-            boolean refreshedBefore = history.stream().anyMatch(r -> floatedTo.equals(InstanceRefreshes.targetVersion(r)));
-            Optional<LaunchTemplateVersion> sourceVersion = source.isPresent() && !refreshedBefore
-                    ? templates.version(templateId, Long.toString(source.getAsLong())) : Optional.empty();
-            if (sourceVersion.isEmpty()) {
-                return upToDate(group, template, templateId, current, image, pins, tick, dryRun, result);
-            }
-            floatedNote = " " + template.version() + " already pointed at version " + floatedTo + " (made for another group "
-                    + "sharing the template), so the group may have launched it outside any refresh;";
-            current = sourceVersion.get();
-            result.previousVersion(Long.toString(current.versionNumber()));
-        }
-        long currentVersion = current.versionNumber();
-        Optional<String> mismatch = runnable.get().refusal(image);
-        if (mismatch.isPresent()) {
-            if (candidate.quietMismatch()) {
-                Log.info("the release matched the group by name only and is of another architecture: skipped without a notice",
-                        "autoScalingGroup", group.name(), "imageId", image.imageId(), "reason", mismatch.get());
-            }
-            return skipped(result, tick || candidate.quietMismatch(), "refused: " + mismatch.get());
-        }
-
-        // 4. Idempotency: a version made earlier for this very change is reused.
-        Optional<LaunchTemplateVersion> existing = templates.existingVersionWith(templateId, currentVersion, image.imageId());
-        existing.ifPresent(v -> result.newVersion(Long.toString(v.versionNumber())));
-
-        // 5. Never trample a running refresh.
-        if (history == null) {
-            history = refreshes.history(group.name());
-        }
-        Optional<InstanceRefresh> active = RefreshStarter.active(history);
-        if (active.isPresent()) {
-            return whileActive(group, active.get(), existing, image, tick, dryRun, result);
-        }
-        // A version whose refresh failed or was rolled back is not retried by the clock: every tick
-        // in the window would start it again and roll it back again. A person retries it on purpose.
-        if (tick && existing.isPresent()) {
-            Optional<InstanceRefresh> undone = RefreshStarter.undone(history, Long.toString(existing.get().versionNumber()));
-            if (undone.isPresent()) {
-                result.instanceRefreshId(undone.get().instanceRefreshId());
-                return result.quietly(GroupOutcome.SKIPPED, "instance refresh " + undone.get().instanceRefreshId()
-                        + " to version " + existing.get().versionNumber() + " ended " + undone.get().statusAsString()
-                        + "; scheduled ticks do not retry it. Send a manual request for the group to try again.");
-            }
-        }
-
-        boolean open = ignoreWindow || window.isOpen(clock.instant());
-        String pinNote = template.floating() ? " The group used " + template.version() + ";" + floatedNote + " it now references version "
-                + currentVersion + " (what it ran) so the refresh can roll back." : "";
-        List<TemplatePins.Floating> siblings = existing.isPresent() ? List.of() : pins.othersOn(templateId, group.name());
-
-        // 6. Dry run: everything decided, nothing changed.
-        if (dryRun) {
-            String plan = (template.floating() ? "would pin the group from " + template.version() + " to version " + currentVersion + "; " : "")
-                    + (siblings.isEmpty() ? "" : "would pin " + siblings.stream().map(f -> f.group().name() + " (" + f.template().version()
-                    + " → version " + f.effective().versionNumber() + ")").collect(Collectors.joining(", ")) + ", sharing the launch template; ")
-                    + (existing.isPresent() ? "would reuse version " + existing.get().versionNumber()
-                    : "would create a version from " + currentVersion + " with " + image.imageId())
-                    + (open ? "; would start an instance refresh" : "; " + closedText(window) + ", would record it as pending");
-            return result.done(open ? GroupOutcome.STARTED : GroupOutcome.DEFERRED, "dry run: " + plan);
-        }
-
-        // 7. Pin first: a group on $Latest would launch the new version on its very next scale-out,
-        //    outside any window and without the refresh's health checks or rollback. Pinning to the
-        //    version it already runs changes nothing that runs, and gives rollback a numbered version.
-        //    Every other floating target group on the template is pinned too before a version is made.
-        if (template.floating()) {
-            pins.pin(group.name(), template, templateId, currentVersion);
-            result.pinned(true);
-        }
-        String siblingNote = "";
-        long newVersion;
-        if (existing.isPresent()) {
-            newVersion = existing.get().versionNumber();
-        } else {
-            List<String> pinnedOthers = pins.pinOthersBeforeCreating(templateId, group.name());
-            if (!pinnedOthers.isEmpty()) {
-                siblingNote = " Groups sharing the launch template were pinned first: " + String.join(", ", pinnedOthers) + ".";
-            }
-            newVersion = templates.createVersion(templateId, currentVersion, image);
-        }
-        result.newVersion(Long.toString(newVersion));
-
-        // 8. Outside the window: remember it on the group; a tick inside the window starts it.
-        if (!open) {
-            boolean known = recordPending(group, templateId, newVersion, image.imageId());
-            String reason = closedText(window) + ": version " + newVersion + " with " + image.imageId()
-                    + " is recorded as pending and a scheduled tick inside the window starts the refresh." + pinNote + siblingNote;
-            return known && tick && siblingNote.isEmpty() ? result.quietly(GroupOutcome.DEFERRED, reason) : result.done(GroupOutcome.DEFERRED, reason);
-        }
-
-        // 9. Start, then record the versions rollback-on-alarm needs.
-        String refreshId;
-        try {
-            refreshId = refreshes.start(group.name(), template, templateId, newVersion, settings);
-        } catch (InstanceRefreshInProgressException e) {
-            recordPending(group, templateId, newVersion, image.imageId());
-            return result.done(GroupOutcome.DEFERRED, "another instance refresh took the group first (InstanceRefreshInProgress); "
-                    + "version " + newVersion + " is recorded as pending and a later scheduled tick starts it." + pinNote + siblingNote);
-        }
-        result.instanceRefreshId(refreshId);
-        String tagWarning = recordStarted(group, templateId, currentVersion, newVersion);
-        return result.done(GroupOutcome.STARTED, "instance refresh started to launch template " + templateId + " version "
-                + newVersion + " (" + image.imageId() + ") with auto rollback to version " + currentVersion + "." + pinNote
-                + siblingNote + tagWarning);
-    }
-
-    /**
-     * The effective version already has the AMI. A floating group is still pinned to it: the next
-     * release must not reach it by scale-out, and a later refresh needs a numbered version to roll back to.
-     */
-    private GroupResult upToDate(TargetGroup group, GroupLaunchTemplate template, String templateId, LaunchTemplateVersion current,
-                                 Image image, TemplatePins pins, boolean tick, boolean dryRun, GroupResult.Builder result) {
-        clearPending(group, dryRun);
-        String reason = "launch template " + template.label() + " (version " + current.versionNumber() + ") already uses "
-                + image.imageId();
-        if (!template.floating()) {
-            return tick ? result.quietly(GroupOutcome.UP_TO_DATE, reason) : result.done(GroupOutcome.UP_TO_DATE, reason);
-        }
-        if (dryRun) {
-            return result.done(GroupOutcome.UP_TO_DATE, "dry run: " + reason + "; would pin the group from " + template.version()
-                    + " to version " + current.versionNumber());
-        }
-        boolean already = pins.pinned(group.name());
-        pins.pin(group.name(), template, templateId, current.versionNumber());
-        result.pinned(true);
-        reason += ". The group used " + template.version() + "; it now references version " + current.versionNumber()
-                + " so a later version of the template does not reach it outside a refresh.";
-        return already && tick ? result.quietly(GroupOutcome.UP_TO_DATE, reason) : result.done(GroupOutcome.UP_TO_DATE, reason);
-    }
-
-    private static String imageOf(LaunchTemplateVersion version) {
-        return version.launchTemplateData() == null ? null : version.launchTemplateData().imageId();
-    }
-
-    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
-        return new Supplier<>() {
-            private T value;
-
-            @Override
-            public T get() {
-                if (value == null) {
-                    value = supplier.get();
-                }
-                return value;
-            }
-        };
-    }
-
-    private GroupResult whileActive(TargetGroup group, InstanceRefresh active, Optional<LaunchTemplateVersion> existing,
-                                    Image image, boolean tick, boolean dryRun, GroupResult.Builder result) {
-        String target = InstanceRefreshes.targetVersion(active);
-        result.instanceRefreshId(active.instanceRefreshId());
-        if (existing.isPresent() && Long.toString(existing.get().versionNumber()).equals(target)) {
-            String reason = "instance refresh " + active.instanceRefreshId() + " (" + active.statusAsString()
-                    + ") is already moving the group to version " + target + " with " + image.imageId();
-            return tick ? result.quietly(GroupOutcome.ALREADY_IN_PROGRESS, reason) : result.done(GroupOutcome.ALREADY_IN_PROGRESS, reason);
-        }
-        // Another refresh (older target, or a person's) holds the group: do not touch the group's
-        // template while it runs. Only the AMI is remembered; a later tick makes the version.
-        boolean known = image.imageId().equals(group.tag(RolloutTags.PENDING_IMAGE).orElse(null));
-        if (!dryRun && !known) {
-            refreshes.tag(group.name(), Map.of(RolloutTags.PENDING_IMAGE, image.imageId()));
-        }
-        String reason = (dryRun ? "dry run: " : "") + "instance refresh " + active.instanceRefreshId() + " (" + active.statusAsString()
-                + ", target version " + target + ") is active; it is not interrupted. " + image.imageId()
-                + (dryRun ? " would be" : " is") + " recorded as pending and a later scheduled tick continues.";
-        return known && tick ? result.quietly(GroupOutcome.DEFERRED, reason) : result.done(GroupOutcome.DEFERRED, reason);
-    }
-
-    /**
-     * Tick / manual without an AMI: the newest usable one of the pending AMI and the newest trusted
-     * AMI of the group's image name in an architecture the group runs. A pending AMI is kept when
-     * the named one is refused (and the other way round): one bad candidate never blocks the other.
-     */
-    Candidate candidateFor(TargetGroup group, Supplier<ArchitectureCheck.GroupArchitecture> architecture) {
-        Optional<Image> pending = group.tag(RolloutTags.PENDING_IMAGE).flatMap(images::byId);
-        Set<String> architectures = group.imageName() == null ? Set.of() : architecture.get().architectures();
-        Optional<Image> named = group.imageName() == null ? Optional.empty() : images.newestByName(group.imageName(), architectures);
-        List<Image> options = Stream.concat(named.stream(), pending.stream())
-                .filter(distinctBy(Image::imageId))
-                .sorted(TrustedImageFinder.NEWEST.reversed())
-                .toList();
-        if (options.isEmpty()) {
-            return Candidate.refused(group.imageName() == null
-                    ? "the group has no image name (tag " + RolloutTags.IMAGE + " or DEFAULT_IMAGE_NAME) and nothing pending"
-                    : "no available " + (architectures.isEmpty() ? "" : String.join("/", new TreeSet<>(architectures)) + " ")
-                    + "AMI of image '" + group.imageName() + "' (named '" + group.imageName() + "' or '" + group.imageName()
-                    + " <date>') owned by a trusted account (" + String.join(", ", images.trustedOwners()) + ")");
-        }
-        String firstRefusal = null;
-        for (Image option : options) {
-            Optional<String> refusal = images.refusal(option).or(() -> architecture.get().refusal(option));
-            if (refusal.isEmpty()) {
-                return new Candidate(option, null);
-            }
-            Log.info("candidate AMI refused; trying the next", "autoScalingGroup", group.name(), "imageId", option.imageId(),
-                    "reason", refusal.get());
-            firstRefusal = firstRefusal == null ? refusal.get() : firstRefusal;
-        }
-        return Candidate.refused(firstRefusal);
-    }
-
-    private static <T> java.util.function.Predicate<T> distinctBy(java.util.function.Function<T, String> key) {
-        Set<String> seen = new java.util.HashSet<>();
-        return t -> seen.add(key.apply(t));
-    }
-
-    /** A given AMI id (payload or manual): it must still be trusted and available. */
-    private Candidate fixedCandidate(String imageId) {
-        Optional<Image> image = images.byId(imageId);
-        if (image.isEmpty()) {
-            return Candidate.refused("AMI " + imageId + " does not exist in " + region + " or is not owned by a trusted account ("
-                    + String.join(", ", images.trustedOwners()) + ")");
-        }
-        return images.refusal(image.get()).map(Candidate::refused).orElse(new Candidate(image.get(), null));
-    }
-
-    private static GroupResult skipped(GroupResult.Builder result, boolean quiet, String reason) {
-        return quiet ? result.quietly(GroupOutcome.SKIPPED, reason) : result.done(GroupOutcome.SKIPPED, reason);
-    }
-
-    private String closedText(MaintenanceWindow window) {
-        return "outside the maintenance window (" + window.describe() + ")"
-                + window.nextOpening(clock.instant()).map(t -> "; it next opens " + t.toOffsetDateTime()).orElse("");
-    }
-
-    /** Writes the pending tags unless they already say this; true when they already did. */
-    private boolean recordPending(TargetGroup group, String templateId, long version, String imageId) {
-        boolean known = Long.toString(version).equals(group.tag(RolloutTags.PENDING_VERSION).orElse(null))
-                && imageId.equals(group.tag(RolloutTags.PENDING_IMAGE).orElse(null))
-                && templateId.equals(group.tag(RolloutTags.LAUNCH_TEMPLATE_ID).orElse(null));
-        if (!known) {
-            Map<String, String> tags = new LinkedHashMap<>();
-            tags.put(RolloutTags.PENDING_VERSION, Long.toString(version));
-            tags.put(RolloutTags.PENDING_IMAGE, imageId);
-            tags.put(RolloutTags.LAUNCH_TEMPLATE_ID, templateId);
-            refreshes.tag(group.name(), tags);
-        }
-        return known;
-    }
-
-    /** Records previous/current versions for rollback-on-alarm; a failure here does not undo the started refresh. */
-    private String recordStarted(TargetGroup group, String templateId, long previousVersion, long newVersion) {
-        try {
-            Map<String, String> tags = new LinkedHashMap<>();
-            tags.put(RolloutTags.PREVIOUS_VERSION, Long.toString(previousVersion));
-            tags.put(RolloutTags.CURRENT_VERSION, Long.toString(newVersion));
-            tags.put(RolloutTags.LAUNCH_TEMPLATE_ID, templateId);
-            refreshes.tag(group.name(), tags);
-            clearPending(group, false);
-            return "";
-        } catch (RuntimeException e) {
-            Log.error("refresh started but its state tags could not be written", e, "autoScalingGroup", group.name());
-            return " Warning: the state tags for rollback-on-alarm could not be written (" + e.getMessage() + ").";
-        }
-    }
-
-    private void clearPending(TargetGroup group, boolean dryRun) {
-        List<String> present = Stream.of(RolloutTags.PENDING_VERSION, RolloutTags.PENDING_IMAGE)
-                .filter(k -> group.tags().containsKey(k)).toList();
-        if (!dryRun && !present.isEmpty()) {
-            refreshes.untag(group.name(), present);
+            return GroupResult.of(group.name()).done(GroupOutcome.FAILED, (TransientFailure.is(e) ? TRANSIENT : "")
+                    + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 }

@@ -5,6 +5,10 @@ import software.amazon.awssdk.services.ec2.model.CreateLaunchTemplateVersionRequ
 import software.amazon.awssdk.services.ec2.model.DescribeLaunchTemplateVersionsRequest;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.LaunchTemplateBlockDeviceMapping;
+import software.amazon.awssdk.services.ec2.model.LaunchTemplateBlockDeviceMappingRequest;
+import software.amazon.awssdk.services.ec2.model.LaunchTemplateEbsBlockDevice;
+import software.amazon.awssdk.services.ec2.model.LaunchTemplateEbsBlockDeviceRequest;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 import software.amazon.awssdk.services.ec2.model.RequestLaunchTemplateData;
 
@@ -13,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -81,14 +86,42 @@ public final class LaunchTemplateUpdater {
      * kept) with only the ImageId replaced. Returns the new version number.
      */
     public long createVersion(String templateId, long sourceVersion, Image image) {
+        return createVersion(templateId, sourceVersion, image, List.of());
+    }
+
+    /**
+     * Same, carrying the source version's block device mappings. Why: "Snapshots applied to the block device
+     * mapping are ignored when creating a new version unless they are explicitly included" (EC2 API reference,
+     * CreateLaunchTemplateVersion, SourceVersion): without them a data volume made from a snapshot would come up
+     * empty. The list is the source's, whole (a member given in LaunchTemplateData replaces the inherited one).
+     */
+    public long createVersion(String templateId, long sourceVersion, Image image, List<LaunchTemplateBlockDeviceMapping> sourceMappings) {
+        RequestLaunchTemplateData.Builder data = RequestLaunchTemplateData.builder().imageId(image.imageId());
+        if (sourceMappings.stream().anyMatch(m -> m.ebs() != null && m.ebs().snapshotId() != null)) {
+            data.blockDeviceMappings(sourceMappings.stream().map(LaunchTemplateUpdater::asRequest).toList());
+        }
         return ec2.createLaunchTemplateVersion(CreateLaunchTemplateVersionRequest.builder()
                         .launchTemplateId(templateId)
                         .sourceVersion(Long.toString(sourceVersion))
                         .versionDescription(description(image, sourceVersion))
                         .clientToken(clientToken(templateId, sourceVersion, image.imageId()))
-                        .launchTemplateData(RequestLaunchTemplateData.builder().imageId(image.imageId()).build())
+                        .launchTemplateData(data.build())
                         .build())
                 .launchTemplateVersion().versionNumber();
+    }
+
+    /** A mapping as DescribeLaunchTemplateVersions shows it, as CreateLaunchTemplateVersion takes it (every field kept). */
+    static LaunchTemplateBlockDeviceMappingRequest asRequest(LaunchTemplateBlockDeviceMapping m) {
+        LaunchTemplateBlockDeviceMappingRequest.Builder out = LaunchTemplateBlockDeviceMappingRequest.builder()
+                .deviceName(m.deviceName()).virtualName(m.virtualName()).noDevice(m.noDevice());
+        LaunchTemplateEbsBlockDevice ebs = m.ebs();
+        if (ebs != null) {
+            out.ebs(LaunchTemplateEbsBlockDeviceRequest.builder().snapshotId(ebs.snapshotId()).volumeSize(ebs.volumeSize())
+                    .volumeType(ebs.volumeTypeAsString()).encrypted(ebs.encrypted()).deleteOnTermination(ebs.deleteOnTermination())
+                    .iops(ebs.iops()).kmsKeyId(ebs.kmsKeyId()).throughput(ebs.throughput())
+                    .volumeInitializationRate(ebs.volumeInitializationRate()).build());
+        }
+        return out.build();
     }
 
     /** True for a description this function wrote for a version made from {@code sourceVersion}. */

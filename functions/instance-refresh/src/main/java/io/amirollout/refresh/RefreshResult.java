@@ -7,10 +7,22 @@ import java.util.List;
  * Outcomes: SUCCEEDED (no group failed), PARTIALLY_FAILED, FAILED (every group failed, or the event
  * was invalid), SKIPPED (nothing to do for this event, e.g. no AMI for this region).
  */
-public record RefreshResult(String outcome, boolean dryRun, String reason, List<GroupResult> groups) {
+public record RefreshResult(String outcome, boolean dryRun, String reason, List<GroupResult> groups,
+                            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                            List<String> housekeeping) {
 
     public RefreshResult {
         groups = List.copyOf(groups);
+        housekeeping = housekeeping == null ? List.of() : List.copyOf(housekeeping);
+    }
+
+    public RefreshResult(String outcome, boolean dryRun, String reason, List<GroupResult> groups) {
+        this(outcome, dryRun, reason, groups, List.of());
+    }
+
+    /** The tick's version hygiene (what was, or would be, deleted). */
+    public RefreshResult withHousekeeping(List<String> lines) {
+        return new RefreshResult(outcome, dryRun, reason, groups, lines);
     }
 
     public static RefreshResult of(boolean dryRun, List<GroupResult> groups) {

@@ -81,6 +81,11 @@ public final class RefreshStarter {
      * Throws InstanceRefreshInProgressException when another refresh holds the group.
      */
     public String start(String group, GroupLaunchTemplate template, String templateId, long version, RefreshSettings settings) {
+        return start(group, template, templateId, version, settings.toPreferences());
+    }
+
+    public String start(String group, GroupLaunchTemplate template, String templateId, long version,
+                        software.amazon.awssdk.services.autoscaling.model.RefreshPreferences preferences) {
         DesiredConfiguration.Builder desired = DesiredConfiguration.builder();
         if (template.mixed()) {
             desired.mixedInstancesPolicy(withVersion(template.mixedPolicy(), templateId, version));
@@ -90,7 +95,7 @@ public final class RefreshStarter {
         return autoScaling.startInstanceRefresh(StartInstanceRefreshRequest.builder()
                         .autoScalingGroupName(group)
                         .desiredConfiguration(desired.build())
-                        .preferences(settings.toPreferences())
+                        .preferences(preferences)
                         .build())
                 .instanceRefreshId();
     }

@@ -64,6 +64,20 @@ public record TargetGroup(AutoScalingGroup group, Map<String, String> tags, Stri
      * followed by a space, or by a separator and a digit; never a longer name such as
      * "golden-al2023-arm64"). A listed group without any image name takes every release.
      */
+    public ReleaseMatch matchAmi(String releasedImageName, String realAmiName) {
+        if (imageName == null) {
+            return ReleaseMatch.UNNAMED;
+        }
+        if (!ImageNames.matches(imageName, realAmiName)) {
+            return ReleaseMatch.NONE;
+        }
+        return imageName.equals(releasedImageName) ? ReleaseMatch.EXPLICIT : ReleaseMatch.BY_AMI_NAME;
+    }
+
+    /**
+     * Like {@link #matchAmi} when the released AMI is not visible among the trusted owners' images (it is then
+     * refused anyway): the payload's names are all there is.
+     */
     public ReleaseMatch match(String releasedImageName, String releasedAmiName) {
         if (imageName == null) {
             return ReleaseMatch.UNNAMED;

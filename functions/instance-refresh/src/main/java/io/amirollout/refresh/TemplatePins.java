@@ -20,7 +20,8 @@ import java.util.Set;
  * its next scale-out, outside any window, without the refresh's health checks or rollback, and
  * resolving it afterwards would even report it as up to date. So the effective versions are read
  * first, and before any version is created on a template every floating target group on it is
- * pinned to what it ran (nothing that runs changes). Groups that are not targets of this function
+ * on {@code $Latest} is pinned to what it ran (nothing that runs changes; {@code $Default} does not move
+ * when a version is created, so those groups are left alone). Groups that are not targets of this function
  * are never touched.
  */
 final class TemplatePins {
@@ -85,34 +86,13 @@ final class TemplatePins {
     List<Floating> othersOn(String templateId, String self) {
         List<Floating> others = new ArrayList<>();
         for (Floating f : floating.values()) {
-            if (f.templateId().equals(templateId) && !f.group().name().equals(self) && !pinned.contains(f.group().name())) {
+            // Only $Latest moves when a version is created; the default version changes only by
+            // ModifyLaunchTemplate, so a $Default sibling keeps launching what it ran and is left alone.
+            if (f.templateId().equals(templateId) && !f.group().name().equals(self) && !pinned.contains(f.group().name())
+                    && GroupLaunchTemplate.LATEST.equals(f.template().version())) {
                 others.add(f);
             }
         }
         return others;
-    }
-
-    /**
-     * Called right before a version is created on {@code templateId}: pins every other floating
-     * target group on it to the version it ran. If one cannot be pinned, no version is created (the
-     * exception fails the group being processed): the new version would reach that group by scale-out.
-     */
-    List<String> pinOthersBeforeCreating(String templateId, String self) {
-        List<String> done = new ArrayList<>();
-        for (Floating other : othersOn(templateId, self)) {
-            try {
-                pin(other.group().name(), other.template(), templateId, other.effective().versionNumber());
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("group " + other.group().name() + " uses " + other.template().version()
-                        + " of launch template " + templateId + " and could not be pinned to version "
-                        + other.effective().versionNumber() + " (" + e.getMessage() + "); no version was created, "
-                        + "as it would reach that group outside any refresh", e);
-            }
-            Log.info("pinned a group sharing the launch template before creating a version", "autoScalingGroup",
-                    other.group().name(), "launchTemplateId", templateId, "version", other.effective().versionNumber(),
-                    "for", self);
-            done.add(other.group().name() + " (" + other.template().version() + " → version " + other.effective().versionNumber() + ")");
-        }
-        return done;
     }
 }

@@ -23,13 +23,19 @@ public final class TrustedImageFinder {
 
     private final Ec2Client ec2;
     private final List<String> trustedOwners;
+    private final java.time.Clock clock;
 
     public TrustedImageFinder(Ec2Client ec2, List<String> trustedOwners) {
+        this(ec2, trustedOwners, java.time.Clock.systemUTC());
+    }
+
+    public TrustedImageFinder(Ec2Client ec2, List<String> trustedOwners, java.time.Clock clock) {
         if (trustedOwners.isEmpty()) {
             throw new IllegalArgumentException("at least one trusted image owner is required");
         }
         this.ec2 = ec2;
         this.trustedOwners = List.copyOf(trustedOwners);
+        this.clock = clock;
     }
 
     /**
@@ -69,6 +75,11 @@ public final class TrustedImageFinder {
      * is asked of EC2 too ({@code architecture} filter) and checked again on what comes back.
      */
     public Optional<Image> newestByName(String imageName, Set<String> architectures) {
+        return newestByName(imageName, architectures, Set.of());
+    }
+
+    /** Same, never one of {@code excluded} (the AMIs rejected for the group): the newest of the others. */
+    public Optional<Image> newestByName(String imageName, Set<String> architectures, Set<String> excluded) {
         List<Filter> filters = new ArrayList<>(List.of(
                 Filter.builder().name("name").values(imageName, imageName + "*").build(),
                 Filter.builder().name("state").values("available").build()));
@@ -84,6 +95,8 @@ public final class TrustedImageFinder {
                 .filter(i -> i.state() == ImageState.AVAILABLE)
                 .filter(i -> ImageNames.matches(imageName, i.name()))
                 .filter(i -> architectures.isEmpty() || architectures.contains(i.architectureAsString()))
+                .filter(i -> !excluded.contains(i.imageId()))
+                .filter(i -> deprecation(i).isEmpty())
                 .max(NEWEST);
     }
 
@@ -97,9 +110,31 @@ public final class TrustedImageFinder {
                     + ", which is not a trusted image owner (" + String.join(", ", trustedOwners) + ")");
         }
         if (image.state() != ImageState.AVAILABLE) {
-            return Optional.of("AMI " + image.imageId() + " is " + image.stateAsString() + ", not available");
+            return Optional.of("AMI " + image.imageId() + " is " + image.stateAsString() + ", not available"
+                    + (image.state() == ImageState.DISABLED ? " (disabled: it cannot launch instances)" : ""));
         }
-        return Optional.empty();
+        return deprecation(image);
+    }
+
+    /**
+     * A deprecated AMI is refused even for its owner. EC2 hides deprecated AMIs from DescribeImages for other
+     * accounts unless IncludeDeprecated is set, but "if you are the AMI owner, all deprecated AMIs appear in the
+     * response regardless of what you specify for this parameter" (DescribeImages, IncludeDeprecated): the owner's
+     * own deprecated builds must be filtered here.
+     */
+    Optional<String> deprecation(Image image) {
+        String time = image.deprecationTime();
+        if (time == null || time.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            java.time.Instant at = java.time.Instant.parse(time);
+            return at.isAfter(clock.instant()) ? Optional.empty()
+                    : Optional.of("AMI " + image.imageId() + " is deprecated since " + time);
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.of("AMI " + image.imageId() + " has a DeprecationTime EC2 did not format as expected (" + time
+                    + "); refused rather than guessed");
+        }
     }
 
     public List<String> trustedOwners() {

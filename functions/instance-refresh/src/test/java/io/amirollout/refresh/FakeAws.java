@@ -87,6 +87,10 @@ final class FakeAws {
             "t3.micro", List.of(ArchitectureType.X86_64), "m5.large", List.of(ArchitectureType.X86_64),
             "m7g.large", List.of(ArchitectureType.ARM64)));
     private final Map<String, Long> clientTokens = new HashMap<>();
+    /** template id -> version numbers deleted (DeleteLaunchTemplateVersions). */
+    final Map<String, java.util.Set<Long>> deletedVersions = new HashMap<>();
+    /** instance id -> AMI it runs (what DescribeInstances answers). */
+    final Map<String, String> instanceImages = new HashMap<>();
     /** Simulates a response that ignores the Owners parameter (defence in depth). */
     boolean ignoreOwners;
     private int refreshCounter;
@@ -97,6 +101,19 @@ final class FakeAws {
     }
 
     // ----- building the account -----
+
+    /** An instance of the group on {@code version} of its template running {@code ami}. */
+    FakeAws instance(String group, String id, String version, String ami, String lifecycle, boolean protectedFromScaleIn) {
+        AutoScalingGroup g = groups.get(group);
+        String template = g.launchTemplate() != null ? g.launchTemplate().launchTemplateId() : null;
+        List<software.amazon.awssdk.services.autoscaling.model.Instance> all = new ArrayList<>(g.instances());
+        all.add(software.amazon.awssdk.services.autoscaling.model.Instance.builder().instanceId(id).lifecycleState(lifecycle)
+                .protectedFromScaleIn(protectedFromScaleIn).healthStatus("Healthy")
+                .launchTemplate(LaunchTemplateSpecification.builder().launchTemplateId(template).version(version).build()).build());
+        groups.put(group, g.toBuilder().instances(all).build());
+        instanceImages.put(id, ami);
+        return this;
+    }
 
     FakeAws image(String id, String owner, String name, String created, ArchitectureValues arch, ImageState state) {
         images.add(Image.builder().imageId(id).ownerId(owner).name(name).creationDate(created)
@@ -223,6 +240,20 @@ final class FakeAws {
         doAnswer(inv -> describeVersions(inv.getArgument(0))).when(ec2).describeLaunchTemplateVersions(any(DescribeLaunchTemplateVersionsRequest.class));
         doAnswer(inv -> createVersion(inv.getArgument(0))).when(ec2).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
         doAnswer(inv -> describeInstanceTypes(inv.getArgument(0))).when(ec2).describeInstanceTypes(any(DescribeInstanceTypesRequest.class));
+        doAnswer(inv -> {
+            var request = (software.amazon.awssdk.services.ec2.model.DeleteLaunchTemplateVersionsRequest) inv.getArgument(0);
+            request.versions().forEach(v -> deletedVersions.computeIfAbsent(request.launchTemplateId(), k -> new java.util.HashSet<>())
+                    .add(Long.parseLong(v)));
+            return software.amazon.awssdk.services.ec2.model.DeleteLaunchTemplateVersionsResponse.builder().build();
+        }).when(ec2).deleteLaunchTemplateVersions(any(software.amazon.awssdk.services.ec2.model.DeleteLaunchTemplateVersionsRequest.class));
+        doAnswer(inv -> {
+            var request = (software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest) inv.getArgument(0);
+            return software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse.builder().reservations(
+                    software.amazon.awssdk.services.ec2.model.Reservation.builder().instances(request.instanceIds().stream()
+                            .filter(instanceImages::containsKey)
+                            .map(id -> software.amazon.awssdk.services.ec2.model.Instance.builder().instanceId(id)
+                                    .imageId(instanceImages.get(id)).build()).toList()).build()).build();
+        }).when(ec2).describeInstances(any(software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest.class));
     }
 
     private void stubAutoScaling() {
@@ -285,6 +316,9 @@ final class FakeAws {
         } else {
             long min = request.minVersion() == null ? 1 : Long.parseLong(request.minVersion());
             for (LaunchTemplateVersion v : all) {
+                if (deletedVersions.getOrDefault(id, java.util.Set.of()).contains(v.versionNumber())) {
+                    continue;
+                }
                 boolean imageOk = request.filters().stream().allMatch(f -> !f.name().equals("image-id")
                         || f.values().contains(v.launchTemplateData().imageId()));
                 if (v.versionNumber() >= min && imageOk) {
@@ -303,8 +337,18 @@ final class FakeAws {
             created = all.get((int) (long) known - 1);
         } else {
             LaunchTemplateVersion source = all.get(Integer.parseInt(request.sourceVersion()) - 1);
+            // As EC2 does (CreateLaunchTemplateVersion, SourceVersion): "Snapshots applied to the block device
+            // mapping are ignored when creating a new version unless they are explicitly included."
+            var data = source.launchTemplateData().toBuilder().imageId(request.launchTemplateData().imageId());
+            if (request.launchTemplateData().hasBlockDeviceMappings()) {
+                data.blockDeviceMappings(request.launchTemplateData().blockDeviceMappings().stream()
+                        .map(FakeAws::asResponse).toList());
+            } else if (source.launchTemplateData().hasBlockDeviceMappings()) {
+                data.blockDeviceMappings(source.launchTemplateData().blockDeviceMappings().stream()
+                        .map(m -> m.ebs() == null ? m : m.toBuilder().ebs(m.ebs().toBuilder().snapshotId(null).build()).build()).toList());
+            }
             created = source.toBuilder().versionNumber((long) all.size() + 1).versionDescription(request.versionDescription())
-                    .launchTemplateData(source.launchTemplateData().toBuilder().imageId(request.launchTemplateData().imageId()).build())
+                    .launchTemplateData(data.build())
                     .build();
             all.add(created);
             if (request.clientToken() != null) {
@@ -312,6 +356,16 @@ final class FakeAws {
             }
         }
         return CreateLaunchTemplateVersionResponse.builder().launchTemplateVersion(created).build();
+    }
+
+    private static software.amazon.awssdk.services.ec2.model.LaunchTemplateBlockDeviceMapping asResponse(
+            software.amazon.awssdk.services.ec2.model.LaunchTemplateBlockDeviceMappingRequest r) {
+        var ebs = r.ebs() == null ? null : software.amazon.awssdk.services.ec2.model.LaunchTemplateEbsBlockDevice.builder()
+                .snapshotId(r.ebs().snapshotId()).volumeSize(r.ebs().volumeSize()).volumeType(r.ebs().volumeTypeAsString())
+                .encrypted(r.ebs().encrypted()).deleteOnTermination(r.ebs().deleteOnTermination()).iops(r.ebs().iops())
+                .kmsKeyId(r.ebs().kmsKeyId()).throughput(r.ebs().throughput()).build();
+        return software.amazon.awssdk.services.ec2.model.LaunchTemplateBlockDeviceMapping.builder().deviceName(r.deviceName())
+                .virtualName(r.virtualName()).noDevice(r.noDevice()).ebs(ebs).build();
     }
 
     private DescribeInstanceTypesResponse describeInstanceTypes(DescribeInstanceTypesRequest request) {

@@ -32,9 +32,11 @@ class InstanceRefreshHandlerTest {
 
     private final FakeAws aws = new FakeAws().standardImages().template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
     private final RecordingPublisher notices = new RecordingPublisher();
+    private final io.amirollout.shared.state.GroupLedger ledger =
+            new io.amirollout.shared.state.GroupLedger(new io.amirollout.shared.testing.InMemoryStateTable());
     private final InstanceRefreshHandler handler = new InstanceRefreshHandler(new InstanceRefreshService(
-            InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED))), REGION, aws.ec2, aws.autoScaling,
-            notices, Clock.fixed(InstanceRefreshServiceTest.SUNDAY_0030, ZoneOffset.UTC)));
+            InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED, "STATE_TABLE_NAME", "state"))), REGION, aws.ec2, aws.autoScaling,
+            notices, ledger, Clock.fixed(InstanceRefreshServiceTest.SUNDAY_0030, ZoneOffset.UTC)));
 
     private JsonNode run(InputStream input) {
         return StreamInvocation.invoke(handler, input, new FakeContext());
@@ -99,8 +101,9 @@ class InstanceRefreshHandlerTest {
         assertEquals("Scheduled Event", event.getDetailType());
         assertEquals("aws.events", event.getSource());
         JsonNode result = run(TestFiles.stream(EVENTS + "scheduled-tick.json"));
-        assertEquals("STARTED", group(result).get("outcome").asText(), result::toString);
-        assertEquals(NEW_AMI, group(result).get("imageId").asText(), "newest trusted AMI by the group's image name");
+        // Nothing recorded for the group: the tick resumes recorded work only, it does not invent it.
+        assertEquals("UP_TO_DATE", group(result).get("outcome").asText(), result::toString);
+        assertTrue(aws.mutatingCalls().isEmpty(), aws.mutatingCalls()::toString);
     }
 
     @Test
@@ -144,6 +147,75 @@ class InstanceRefreshHandlerTest {
         }
         assertEquals(List.of(), aws.calls(), "no AWS call at all for a bad event");
         assertEquals(List.of(), notices.all());
+    }
+
+    /** A refresh event for a refresh this function did not start (the sample's id): nothing recorded, nothing changed. */
+    @ParameterizedTest
+    @ValueSource(strings = {"refresh-succeeded.json", "refresh-failed.json", "refresh-cancelled.json",
+            "refresh-rollback-succeeded.json", "refresh-rollback-failed.json"})
+    void refreshEventsForAForeignRefreshChangeNothing(String file) {
+        JsonNode result = run(TestFiles.stream(EVENTS + file));
+        assertEquals("SKIPPED", group(result).get("outcome").asText(), result::toString);
+        assertTrue(group(result).get("reason").asText().contains("was not started by instance-refresh"), result::toString);
+        assertEquals(List.of(), aws.mutatingCalls());
+        assertTrue(ledger.rejected("web-asg").isEmpty());
+    }
+
+    /** The same events for the refresh this function started: the outcome is recorded; an auto rollback rejects the AMI. */
+    @ParameterizedTest
+    @ValueSource(strings = {"refresh-succeeded.json:SUCCEEDED:SUCCEEDED", "refresh-failed.json:REFRESH_FAILED:FAILED",
+            "refresh-cancelled.json:REFRESH_FAILED:FAILED", "refresh-rollback-succeeded.json:ROLLED_BACK:ROLLED_BACK",
+            "refresh-rollback-failed.json:REFRESH_FAILED:FAILED"})
+    void refreshEventsForOurRefreshAreRecorded(String spec) {
+        String[] parts = spec.split(":");
+        String refreshId = group(run(TestFiles.stream(EVENTS + "image-released.json"))).get("instanceRefreshId").asText();
+        String event = TestFiles.read(EVENTS + parts[0]).replace("c613620e-07e2-4ed2-a9e2-ef8258911ade", refreshId);
+
+        JsonNode result = run(event);
+
+        assertEquals(parts[1], group(result).get("outcome").asText(), result::toString);
+        assertEquals(parts[2], ledger.release("web-asg", NEW_AMI).orElseThrow().state().name());
+        assertEquals(parts[0].contains("rollback"), ledger.rejection("web-asg", NEW_AMI).isPresent(), "rejected after an auto rollback");
+        JsonNode again = run(event);
+        assertTrue(group(again).get("reason").asText().contains("already recorded"), "a duplicate changes nothing: " + again);
+    }
+
+    @Test
+    void manualRejectSample() {
+        JsonNode result = run(TestFiles.stream(EVENTS + "manual-reject.json"));
+        assertEquals("REJECTED", group(result).get("outcome").asText(), result::toString);
+        assertEquals("manual", ledger.rejection("web-asg", NEW_AMI).orElseThrow().by());
+        assertEquals("kernel panic on c6i instances seen in staging", ledger.rejection("web-asg", NEW_AMI).orElseThrow().reason());
+        assertEquals("SKIPPED", group(run(TestFiles.stream(EVENTS + "image-released.json"))).get("outcome").asText());
+        assertEquals(List.of(), aws.mutatingCalls(), "no AWS change for the rejection or for the release that followed");
+    }
+
+    @Test
+    void manualForceSampleIsADryRunThatWouldStartTheRejectedAmi() {
+        run(TestFiles.stream(EVENTS + "manual-reject.json"));
+        JsonNode result = run(TestFiles.stream(EVENTS + "manual-force.json"));
+        assertTrue(result.get("dryRun").asBoolean());
+        assertEquals("STARTED", group(result).get("outcome").asText(), result::toString);
+        assertTrue(group(result).get("plan").toString().contains("(forced)"), result::toString);
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"autoScalingGroup\":\"web-asg\",\"dryrun\":true}",
+            "{\"autoScalingGroup\":\"web-asg\",\"imageID\":\"ami-0a1b2c3d4e5f60718\"}",
+            "{\"autoScalingGroup\":123}",
+            "{\"autoScalingGroup\":\"web-asg\",\"force\":true}",
+            "{\"autoScalingGroup\":\"web-asg\",\"reject\":\"ami-XYZ\"}",
+            "{\"autoScalingGroup\":\"web-asg\",\"reject\":\"ami-0a1b2c3d4e5f60718\",\"force\":true}",
+            "{\"image\":{\"name\":\"golden-al2023\"},\"amis\":[{\"region\":\"eu-west-1\",\"imageId\":\"ami-0a1b2c3d4e5f60718\"}],\"dryrun\":true}",
+            "{\"image\":{\"name\":\"golden-al2023\"},\"amis\":[{\"region\":\"eu-west-1\",\"imageID\":\"ami-0a1b2c3d4e5f60718\"}]}"
+    })
+    void strictInputRefusesUnknownFieldsAndWrongTypesBeforeAnyAwsCall(String event) {
+        JsonNode result = run(event);
+        assertEquals("FAILED", result.get("outcome").asText(), result::toString);
+        assertEquals(0, result.get("groups").size());
+        assertEquals(List.of(), aws.calls(), "no AWS call at all");
     }
 
     @Test

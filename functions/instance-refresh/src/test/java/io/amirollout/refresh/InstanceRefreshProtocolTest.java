@@ -182,7 +182,7 @@ class InstanceRefreshProtocolTest {
         server.stubFor(post("/").withRequestBody(containing("Action=DescribeAutoScalingGroups")).withRequestBody(containing("NextToken=token-2"))
                 .atPriority(1).willReturn(okXml(groups(null, groupMember("batch-asg", "$Default")))));
 
-        InstanceRefreshConfig config = InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED)));
+        InstanceRefreshConfig config = InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED, "STATE_TABLE_NAME", "state")));
         List<TargetGroup> targets = new GroupTargets(autoScaling, config).all();
 
         assertEquals(List.of("web-asg", "api-asg", "batch-asg"), targets.stream().map(TargetGroup::name).toList());
@@ -209,6 +209,49 @@ class InstanceRefreshProtocolTest {
         assertEquals(3L, version.versionNumber());
         assertEquals("ami-0aaaaaaaaaaaaaaa1", version.launchTemplateData().imageId());
         server.verify(2, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("LaunchTemplateVersion.1=%24Latest")));
+    }
+
+    /** Issue 12 item 1 on the wire: the source's snapshot mapping, as EC2 describes it, goes back in CreateLaunchTemplateVersion. */
+    @Test
+    void newVersionKeepsSnapshotBlockDeviceMappingsOnTheWire() {
+        server.stubFor(post("/").withRequestBody(containing("Action=DescribeLaunchTemplateVersions"))
+                .willReturn(okXml(versions(versionItem(1, "ami-0aaaaaaaaaaaaaaa1", true, "initial").replace("<instanceType>m5.large</instanceType>",
+                        "<instanceType>m5.large</instanceType><blockDeviceMappingSet><item><deviceName>/dev/sdf</deviceName><ebs>"
+                                + "<encrypted>true</encrypted><deleteOnTermination>false</deleteOnTermination>"
+                                + "<snapshotId>snap-0123456789abcdef0</snapshotId><volumeSize>100</volumeSize><volumeType>gp3</volumeType>"
+                                + "</ebs></item></blockDeviceMappingSet>")))));
+        server.stubFor(post("/").withRequestBody(containing("Action=CreateLaunchTemplateVersion"))
+                .willReturn(okXml("<CreateLaunchTemplateVersionResponse xmlns=\"" + EC2_NS + "\"><requestId>a1</requestId><launchTemplateVersion>"
+                        + "<launchTemplateId>" + LT + "</launchTemplateId><versionNumber>2</versionNumber></launchTemplateVersion>"
+                        + "</CreateLaunchTemplateVersionResponse>")));
+        LaunchTemplateUpdater updater = new LaunchTemplateUpdater(ec2);
+        var source = updater.version(LT, "1").orElseThrow();
+
+        long made = updater.createVersion(LT, 1, software.amazon.awssdk.services.ec2.model.Image.builder()
+                .imageId("ami-0a1b2c3d4e5f60718").name("golden-al2023 2026-11-21T10-00-00Z").build(),
+                source.launchTemplateData().blockDeviceMappings());
+
+        assertEquals(2L, made);
+        server.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=CreateLaunchTemplateVersion"))
+                .withRequestBody(containing("SourceVersion=1"))
+                .withRequestBody(containing("LaunchTemplateData.BlockDeviceMapping.1.DeviceName=%2Fdev%2Fsdf"))
+                .withRequestBody(containing("LaunchTemplateData.BlockDeviceMapping.1.Ebs.SnapshotId=snap-0123456789abcdef0"))
+                .withRequestBody(containing("LaunchTemplateData.BlockDeviceMapping.1.Ebs.VolumeSize=100")));
+    }
+
+    /** Issue 12 item 2 on the wire: DescribeImages' deprecationTime makes the owner's own deprecated AMI refused. */
+    @Test
+    void deprecatedAmisAreRefusedAsEc2DescribesThem() {
+        server.stubFor(post("/").withRequestBody(containing("Action=DescribeImages"))
+                .willReturn(okXml(images(null, imageItem("ami-0dddddddddddddd01", TRUSTED, "golden-al2023 2026-10-01T10-00-00Z",
+                        "2026-10-01T10:00:00.000Z", "x86_64").replace("<isPublic>", "<deprecationTime>2026-11-01T00:00:00.000Z</deprecationTime><isPublic>")))));
+        TrustedImageFinder finder = new TrustedImageFinder(ec2, List.of(TRUSTED),
+                Clock.fixed(InstanceRefreshServiceTest.SUNDAY_0030, ZoneOffset.UTC));
+
+        var image = finder.byId("ami-0dddddddddddddd01").orElseThrow();
+
+        assertEquals("AMI ami-0dddddddddddddd01 is deprecated since 2026-11-01T00:00:00.000Z", finder.refusal(image).orElseThrow());
+        assertTrue(finder.newestByName("golden-al2023", java.util.Set.of("x86_64")).isEmpty(), "never chosen by name either");
     }
 
     /** A whole release against the wire: the refresh start meets InstanceRefreshInProgress, and the group is DEFERRED. */
@@ -242,8 +285,8 @@ class InstanceRefreshProtocolTest {
 
         RecordingPublisher notices = new RecordingPublisher();
         InstanceRefreshService service = new InstanceRefreshService(
-                InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED))), "eu-west-1", ec2, autoScaling,
-                notices, Clock.fixed(InstanceRefreshServiceTest.SUNDAY_0030, ZoneOffset.UTC));
+                InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED, "STATE_TABLE_NAME", "state"))), "eu-west-1", ec2, autoScaling,
+                notices, new io.amirollout.shared.state.GroupLedger(new io.amirollout.shared.testing.InMemoryStateTable()), Clock.fixed(InstanceRefreshServiceTest.SUNDAY_0030, ZoneOffset.UTC));
         RefreshResult result = service.release(ImageReleased.from(Json.readTree("""
                 {"image":{"name":"golden-al2023"},"amis":[{"region":"eu-west-1","imageId":"%s"}]}""".formatted(newAmi))));
 

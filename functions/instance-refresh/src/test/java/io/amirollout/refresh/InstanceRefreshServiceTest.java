@@ -45,6 +45,8 @@ class InstanceRefreshServiceTest {
 
     private final FakeAws aws = new FakeAws().standardImages();
     private final RecordingPublisher notices = new RecordingPublisher();
+    private final io.amirollout.shared.testing.InMemoryStateTable table = new io.amirollout.shared.testing.InMemoryStateTable();
+    private final io.amirollout.shared.state.GroupLedger ledger = new io.amirollout.shared.state.GroupLedger(table);
 
     /** Whatever path a test took, every AWS action it called is in iam-actions.txt. */
     @AfterEach
@@ -55,15 +57,23 @@ class InstanceRefreshServiceTest {
     private InstanceRefreshService service(Instant now, String... env) {
         Map<String, String> vars = new HashMap<>();
         vars.put("TRUSTED_IMAGE_OWNERS", TRUSTED);
+        vars.put("STATE_TABLE_NAME", "state");
         for (int i = 0; i + 1 < env.length; i += 2) {
             vars.put(env[i], env[i + 1]);
         }
         return new InstanceRefreshService(InstanceRefreshConfig.from(Env.of(vars)), REGION, aws.ec2, aws.autoScaling,
-                notices, Clock.fixed(now, ZoneOffset.UTC));
+                notices, ledger, Clock.fixed(now, ZoneOffset.UTC));
     }
 
     private InstanceRefreshService service(String... env) {
         return service(SUNDAY_0030, env);
+    }
+
+    /** The single-account mode: one listed group, and every tick looks for the newest trusted AMI by name. */
+    private InstanceRefreshService byName(String group, String... env) {
+        String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("NEWEST_AMI_BY_NAME_ON_TICK", "true",
+                "TARGET_AUTO_SCALING_GROUPS", group), java.util.Arrays.stream(env)).toArray(String[]::new);
+        return service(SUNDAY_0030, all);
     }
 
     static ImageReleased release(String ami, boolean dryRun) {
@@ -252,6 +262,341 @@ class InstanceRefreshServiceTest {
         assertEquals(2, aws.versionsOf(LT).size());
     }
 
+    // ----- issue 12 -----
+
+    /** Item 1: EC2 drops the source's snapshots from block device mappings unless they are given again. */
+    @Test
+    void newVersionKeepsSnapshotBlockDeviceMappings() {
+        var root = software.amazon.awssdk.services.ec2.model.LaunchTemplateBlockDeviceMapping.builder().deviceName("/dev/xvda")
+                .ebs(e -> e.volumeSize(30).volumeType("gp3").encrypted(true).deleteOnTermination(true)).build();
+        var data = software.amazon.awssdk.services.ec2.model.LaunchTemplateBlockDeviceMapping.builder().deviceName("/dev/sdf")
+                .ebs(e -> e.snapshotId("snap-0123456789abcdef0").volumeSize(100).volumeType("gp3").iops(3000).throughput(250)
+                        .encrypted(true).kmsKeyId("arn:aws:kms:eu-west-1:444455556666:key/1111").deleteOnTermination(false)).build();
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+        var v1 = aws.versionsOf(LT).get(0);
+        aws.versionsOf(LT).set(0, v1.toBuilder().launchTemplateData(v1.launchTemplateData().toBuilder()
+                .blockDeviceMappings(root, data).userData("IyEvYmluL2Jhc2gK").keyName("ops").build()).build());
+
+        GroupResult group = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.STARTED, group.outcome(), group.reason());
+        var source = aws.versionsOf(LT).get(0).launchTemplateData();
+        var made = aws.versionsOf(LT).get(1).launchTemplateData();
+        assertEquals(NEW_AMI, made.imageId());
+        assertEquals(source.toBuilder().imageId(null).build(), made.toBuilder().imageId(null).build(),
+                "the new version equals the source except for ImageId, snapshot of the data volume included");
+    }
+
+    /** Item 10: a new version changes $Latest, never the default version: $Default siblings are left alone. */
+    @Test
+    void defaultGroupsSharingTheTemplateAreNotPinned() {
+        aws.template(LT, OLD_AMI).group("a-pinned", LT, "1", enabled())
+                .group("d-default", LT, "$Default", Map.of(RolloutTags.ENABLED, "true", RolloutTags.IMAGE, "golden-ubuntu"))
+                .group("l-latest", LT, "$Latest", Map.of(RolloutTags.ENABLED, "true", RolloutTags.IMAGE, "golden-ubuntu"));
+
+        RefreshResult result = service().release(release(NEW_AMI, false));
+
+        assertEquals(GroupOutcome.STARTED, only(result).outcome());
+        assertEquals("$Default", aws.groups.get("d-default").launchTemplate().version(), "untouched: its version did not change");
+        assertEquals("1", aws.groups.get("l-latest").launchTemplate().version(), "a $Latest sibling is pinned before the version exists");
+        verify(aws.autoScaling, times(1)).updateAutoScalingGroup(any(UpdateAutoScalingGroupRequest.class));
+    }
+
+    /** Item 2: a deprecated (even the owner's own, which EC2 always lists) or disabled AMI is refused on every path. */
+    @Test
+    void deprecatedOrDisabledAmisAreNeverChosen() {
+        String deprecated = "ami-0dddddddddddddd01";
+        String disabled = "ami-0dddddddddddddd02";
+        aws.images.add(software.amazon.awssdk.services.ec2.model.Image.builder().imageId(deprecated).ownerId(TRUSTED)
+                .name(IMAGE + " 2026-11-28T10-00-00Z").creationDate("2026-11-28T10:00:00.000Z").architecture(ArchitectureValues.X86_64)
+                .state(ImageState.AVAILABLE).deprecationTime("2026-11-21T12:00:00.000Z").build());
+        aws.image(disabled, TRUSTED, IMAGE + " 2026-11-29T10-00-00Z", "2026-11-29T10:00:00.000Z", ArchitectureValues.X86_64,
+                ImageState.DISABLED);
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+
+        GroupResult released = only(service().release(release(deprecated, false)));
+        assertEquals(GroupOutcome.SKIPPED, released.outcome());
+        assertTrue(released.reason().contains("deprecated since 2026-11-21T12:00:00.000Z"), released.reason());
+        GroupResult manual = only(service().manual(new ManualRequest("web-asg", disabled, false, true)));
+        assertEquals(GroupOutcome.SKIPPED, manual.outcome());
+        assertTrue(manual.reason().contains("disabled"), manual.reason());
+
+        GroupResult byName = only(byName("web-asg").tick());
+        assertEquals(NEW_AMI, byName.imageId(), "the newest usable one, not the newer deprecated or disabled builds: " + byName.reason());
+        verify(aws.ec2, times(1)).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
+    }
+
+    /** Item 3: a tag-discovered group without ami-rollout:image is skipped, never given any AMI of its architecture. */
+    @Test
+    void aGroupNamesItsImageOrItIsSkipped() {
+        aws.template(LT, OLD_AMI).group("nameless-asg", LT, "1", Map.of(RolloutTags.ENABLED, "true"));
+
+        GroupResult released = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.SKIPPED, released.outcome());
+        assertTrue(released.reason().contains(RolloutTags.IMAGE), released.reason());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    /** Item 3: the AMI's real name decides which groups a release reaches, not the payload's image.name. */
+    @Test
+    void aReleaseIsMatchedByTheAmisRealNameNotThePayloadsImageName() {
+        String ubuntu = "ami-0eeeeeeeeeeeeee01";
+        aws.image(ubuntu, TRUSTED, "golden-ubuntu 2026-11-21T10-00-00Z", "2026-11-21T10:00:00.000Z", ArchitectureValues.X86_64,
+                ImageState.AVAILABLE);
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+
+        RefreshResult result = service().release(release(ubuntu, false)); // payload says image "golden-al2023"
+
+        assertEquals(List.of(), result.groups(), "golden-al2023 groups are not reached by a golden-ubuntu AMI: " + result);
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    /** Item 3: platform as well as architecture: a Windows AMI never reaches a group running Linux. */
+    @Test
+    void aWindowsAmiNeverReachesALinuxGroup() {
+        String windows = "ami-0eeeeeeeeeeeeee02";
+        aws.images.add(software.amazon.awssdk.services.ec2.model.Image.builder().imageId(windows).ownerId(TRUSTED)
+                .name(IMAGE + " 2026-11-29T10-00-00Z").creationDate("2026-11-29T10:00:00.000Z").architecture(ArchitectureValues.X86_64)
+                .platform(software.amazon.awssdk.services.ec2.model.PlatformValues.WINDOWS).state(ImageState.AVAILABLE).build());
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+
+        GroupResult released = only(service().release(release(windows, false)));
+        assertEquals(GroupOutcome.SKIPPED, released.outcome());
+        assertTrue(released.reason().contains("windows") && released.reason().contains("linux"), released.reason());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    /** Item 7: ami-rollout:alarms holds at most 10 names (no ARNs) of alarms that exist, checked before anything changes. */
+    @Test
+    void alarmsThatAwsWillNotAcceptSkipTheGroupBeforeAnythingChanges() {
+        software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch = mock(
+                software.amazon.awssdk.services.cloudwatch.CloudWatchClient.class, withSettings().defaultAnswer(CALLS_REAL_METHODS));
+        doAnswer(inv -> {
+            var request = (software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsRequest) inv.getArgument(0);
+            return software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsResponse.builder().metricAlarms(
+                    request.alarmNames().stream().filter(n -> n.startsWith("web-"))
+                            .map(n -> software.amazon.awssdk.services.cloudwatch.model.MetricAlarm.builder().alarmName(n).build()).toList())
+                    .build();
+        }).when(cloudWatch).describeAlarms(any(software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsRequest.class));
+        String eleven = String.join(",", java.util.stream.IntStream.rangeClosed(1, 11).mapToObj(i -> "web-" + i).toList());
+        aws.template(LT, OLD_AMI)
+                .group("missing-asg", LT, "1", enabled(RolloutTags.ALARMS, "web-errors,typo-latency"))
+                .group("arn-asg", LT, "1", enabled(RolloutTags.ALARMS, "arn:aws:cloudwatch:eu-west-1:444455556666:alarm:web-errors"))
+                .group("many-asg", LT, "1", enabled(RolloutTags.ALARMS, eleven))
+                .group("good-asg", LT, "1", enabled(RolloutTags.ALARMS, "web-errors,web-latency"));
+        Map<String, String> vars = Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED, "STATE_TABLE_NAME", "state");
+        InstanceRefreshService service = new InstanceRefreshService(InstanceRefreshConfig.from(Env.of(vars)), REGION, aws.ec2,
+                aws.autoScaling, cloudWatch, notices, ledger, Clock.fixed(SUNDAY_0030, ZoneOffset.UTC));
+
+        Map<String, GroupResult> byGroup = new HashMap<>();
+        service.release(release(NEW_AMI, false)).groups().forEach(g -> byGroup.put(g.autoScalingGroup(), g));
+
+        assertTrue(byGroup.get("missing-asg").reason().contains("no such CloudWatch alarm") && byGroup.get("missing-asg").reason()
+                .contains("typo-latency") && byGroup.get("missing-asg").reason().contains(RolloutTags.ALARMS), byGroup.get("missing-asg").reason());
+        assertTrue(byGroup.get("arn-asg").reason().contains("names only, not ARNs"), byGroup.get("arn-asg").reason());
+        assertTrue(byGroup.get("many-asg").reason().contains("at most 10"), byGroup.get("many-asg").reason());
+        for (String bad : List.of("missing-asg", "arn-asg", "many-asg")) {
+            assertEquals(GroupOutcome.SKIPPED, byGroup.get(bad).outcome(), bad);
+        }
+        assertEquals(GroupOutcome.STARTED, byGroup.get("good-asg").outcome(), byGroup.get("good-asg").reason());
+        verify(aws.autoScaling, times(1)).startInstanceRefresh(any(StartInstanceRefreshRequest.class));
+        verify(aws.ec2, times(1)).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
+    }
+
+    /** Item 6: a window shorter than the tick interval may never contain a tick: refused with the reason. */
+    @Test
+    void aWindowShorterThanTheTickIntervalIsRefused() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.WINDOW_MINUTES, "10"));
+
+        GroupResult group = only(service("TICK_INTERVAL_MINUTES", "15").release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.SKIPPED, group.outcome());
+        assertTrue(group.reason().contains("shorter than the tick interval (15 min"), group.reason());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    /** Item 6: the AMI_refresh_day / AMI_refresh_time spelling teams use in their overrides works like AMI_update_*. */
+    @Test
+    void theRefreshDaySpellingTeamsUseIsAccepted() {
+        // Sunday 00:30 UTC: a Wednesday 15:00 window is closed, a Sunday 00:00 one open.
+        aws.template(LT, OLD_AMI)
+                .group("wed-asg", LT, "1", Map.of(RolloutTags.ENABLED, "true", RolloutTags.IMAGE, IMAGE,
+                        RolloutTags.REFRESH_DAY, "wed", RolloutTags.REFRESH_TIME, "15:00"))
+                .group("both-asg", LT, "1", Map.of(RolloutTags.ENABLED, "true", RolloutTags.IMAGE, IMAGE,
+                        RolloutTags.REFRESH_DAY, "wed", RolloutTags.UPDATE_DAY, "sun"));
+
+        Map<String, GroupResult> byGroup = new HashMap<>();
+        service().release(release(NEW_AMI, false)).groups().forEach(g -> byGroup.put(g.autoScalingGroup(), g));
+
+        assertEquals(GroupOutcome.DEFERRED, byGroup.get("wed-asg").outcome(), byGroup.get("wed-asg").reason());
+        assertTrue(byGroup.get("wed-asg").reason().contains("wed 15:00"), byGroup.get("wed-asg").reason());
+        assertEquals(GroupOutcome.SKIPPED, byGroup.get("both-asg").outcome());
+        assertTrue(byGroup.get("both-asg").reason().contains("disagree"), byGroup.get("both-asg").reason());
+    }
+
+    /** Item 6: a group without schedule tags uses the stack's default window (parameters DefaultUpdate*), not a silent 00:00 UTC. */
+    @Test
+    void aGroupWithoutScheduleTagsUsesTheStackDefaultWindow() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", Map.of(RolloutTags.ENABLED, "true", RolloutTags.IMAGE, IMAGE));
+
+        GroupResult group = only(service("DEFAULT_UPDATE_DAY", "wed", "DEFAULT_UPDATE_TIME", "15:00", "DEFAULT_WINDOW_MINUTES", "90")
+                .release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.DEFERRED, group.outcome(), "Sunday 00:30 is outside Wednesday 15:00: " + group.reason());
+        assertTrue(group.reason().contains("wed 15:00 for 90 min"), group.reason());
+    }
+
+    private RefreshPreferences startedPreferences() {
+        ArgumentCaptor<StartInstanceRefreshRequest> start = ArgumentCaptor.forClass(StartInstanceRefreshRequest.class);
+        verify(aws.autoScaling).startInstanceRefresh(start.capture());
+        return start.getValue().preferences();
+    }
+
+    /** Item 5: without a min-healthy tag, the group's own instance maintenance policy decides (nothing sent over it). */
+    @Test
+    void theGroupsOwnInstanceMaintenancePolicyWins() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+        aws.groups.put("web-asg", aws.groups.get("web-asg").toBuilder().instanceMaintenancePolicy(p -> p.minHealthyPercentage(100)
+                .maxHealthyPercentage(110)).build());
+
+        assertEquals(GroupOutcome.STARTED, only(service().release(release(NEW_AMI, false))).outcome());
+
+        assertNull(startedPreferences().minHealthyPercentage(), "the group's policy (100-110) applies");
+    }
+
+    /** Item 5: MaxHealthyPercentage (launch before terminate) and BakeTime as tags; the tag's min wins over the policy. */
+    @Test
+    void maxHealthyPercentageAndBakeTimeTagsReachTheRefresh() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.MAX_HEALTHY_PERCENTAGE, "150",
+                RolloutTags.BAKE_TIME, "600", RolloutTags.MIN_HEALTHY_PERCENTAGE, "100"));
+        aws.groups.put("web-asg", aws.groups.get("web-asg").toBuilder().instanceMaintenancePolicy(p -> p.minHealthyPercentage(90)
+                .maxHealthyPercentage(100)).build());
+
+        assertEquals(GroupOutcome.STARTED, only(service().release(release(NEW_AMI, false))).outcome());
+
+        RefreshPreferences prefs = startedPreferences();
+        assertEquals(100, prefs.minHealthyPercentage());
+        assertEquals(150, prefs.maxHealthyPercentage());
+        assertEquals(600, prefs.bakeTime());
+    }
+
+    @Test
+    void aMaxHealthyPercentageMoreThan100AboveTheMinimumIsRefusedBeforeAnythingChanges() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.MAX_HEALTHY_PERCENTAGE, "200",
+                RolloutTags.MIN_HEALTHY_PERCENTAGE, "50"));
+
+        GroupResult group = only(service().release(release(NEW_AMI, false)));
+
+        assertEquals(GroupOutcome.SKIPPED, group.outcome());
+        assertTrue(group.reason().contains(RolloutTags.MAX_HEALTHY_PERCENTAGE), group.reason());
+        assertEquals(List.of(), aws.mutatingCalls());
+    }
+
+    /** Item 4: what happens to protected instances is an explicit choice per group (tag) over the stack's. */
+    @Test
+    void protectedAndStandbyInstanceHandlingIsAChoicePerGroup() {
+        aws.template(LT, OLD_AMI).group("ecs-asg", LT, "1", enabled(RolloutTags.SCALE_IN_PROTECTED_INSTANCES, "refresh",
+                RolloutTags.STANDBY_INSTANCES, "Terminate"));
+
+        assertEquals(GroupOutcome.STARTED, only(service().release(release(NEW_AMI, false))).outcome());
+
+        RefreshPreferences prefs = startedPreferences();
+        assertEquals("Refresh", prefs.scaleInProtectedInstancesAsString());
+        assertEquals("Terminate", prefs.standbyInstancesAsString());
+    }
+
+    private static io.amirollout.shared.EventBridgeEvent refreshEvent(String what, String refreshId) {
+        return io.amirollout.shared.EventBridgeEvent.from(Json.readTree("""
+                {"version":"0","id":"e1","detail-type":"EC2 Auto Scaling Instance Refresh %s","source":"aws.autoscaling",
+                 "account":"444455556666","time":"2026-11-22T01:10:00Z","region":"eu-west-1","resources":[],
+                 "detail":{"InstanceRefreshId":"%s","AutoScalingGroupName":"web-asg"}}""".formatted(what, refreshId)));
+    }
+
+    /** Item 9 (and 4's report): Successful is not enough; instances left on the old version or AMI are listed, with why. */
+    @Test
+    void aRefreshThatEndsWithInstancesLeftBehindIsNotConverged() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+        GroupResult started = only(service().release(release(NEW_AMI, false)));
+        aws.instance("web-asg", "i-0new0000000000001", "2", NEW_AMI, "InService", false)
+                .instance("web-asg", "i-0old0000000000002", "1", OLD_AMI, "InService", true)
+                .instance("web-asg", "i-0old0000000000003", "1", OLD_AMI, "Standby", false)
+                .instance("web-asg", "i-0old0000000000004", "1", OLD_AMI, "Terminating", false);
+
+        GroupResult ended = only(service().refreshEvent(refreshEvent("Succeeded", started.instanceRefreshId())));
+
+        assertEquals(GroupOutcome.NOT_CONVERGED, ended.outcome(), ended.reason());
+        assertTrue(ended.reason().contains("i-0old0000000000002") && ended.reason().contains("protected from scale-in"), ended.reason());
+        assertTrue(ended.reason().contains("i-0old0000000000003") && ended.reason().contains("in Standby"), ended.reason());
+        assertFalse(ended.reason().contains("i-0new0000000000001") || ended.reason().contains("i-0old0000000000004"), ended.reason());
+        assertEquals(io.amirollout.shared.state.ReleaseState.NOT_CONVERGED, ledger.release("web-asg", NEW_AMI).orElseThrow().state());
+        assertEquals(1, notices.ofKind(NotificationKind.REFRESH_NOT_CONVERGED).size());
+        assertEquals(Severity.WARNING, notices.ofKind(NotificationKind.REFRESH_NOT_CONVERGED).get(0).severity());
+    }
+
+    @Test
+    void aRefreshThatEndsWithEveryInstanceOnTheTargetSucceeded() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+        GroupResult started = only(service().release(release(NEW_AMI, false)));
+        aws.instance("web-asg", "i-0new0000000000001", "2", NEW_AMI, "InService", true);
+
+        GroupResult ended = only(service().refreshEvent(refreshEvent("Succeeded", started.instanceRefreshId())));
+
+        assertEquals(GroupOutcome.SUCCEEDED, ended.outcome(), ended.reason());
+        assertEquals(io.amirollout.shared.state.ReleaseState.SUCCEEDED, ledger.release("web-asg", NEW_AMI).orElseThrow().state());
+    }
+
+    /** Item 12: versions this function made that nothing uses, older than the retention, are deleted; never default or latest. */
+    @Test
+    void unusedVersionsThisFunctionMadeAreDeletedAfterTheRetentionNeverTheDefaultOrLatest() {
+        java.time.Instant old = Instant.parse("2026-09-01T00:00:00Z");
+        java.time.Instant young = Instant.parse("2026-11-20T00:00:00Z");
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled())
+                .group("other-team-asg", LT, "3", Map.of("team", "other"));
+        List<software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion> versions = aws.versionsOf(LT);
+        versions.set(0, versions.get(0).toBuilder().createTime(old).defaultVersion(true).build());
+        for (long n = 2; n <= 7; n++) {
+            versions.add(FakeAws.version(LT, n, NEW_AMI, "m5.large", "ami-rollout: " + NEW_AMI + " from version 1").toBuilder()
+                    .createTime(n == 6 ? young : old).build());
+        }
+        aws.instance("web-asg", "i-0000000000000005", "5", NEW_AMI, "InService", false);
+        ledger.writeRelease(io.amirollout.shared.state.GroupRelease.received("web-asg", "ami-0123456789abcdef0", "golden", "c",
+                io.amirollout.shared.state.ReleaseSource.RELEASE, false, old).started(LT, "4", "1", "ir-old", old));
+
+        RefreshResult tick = service().tick();
+
+        assertEquals(java.util.Set.of(2L), aws.deletedVersions.get(LT),
+                "3 (a group), 4 (recorded roll-forward target), 5 (an instance), 6 (young), 7 (latest) and 1 (default, not ours) stay");
+        assertTrue(tick.housekeeping().get(0).contains("[2]"), tick.housekeeping().toString());
+        service().tick();
+        verify(aws.ec2, times(1)).deleteLaunchTemplateVersions(any(software.amazon.awssdk.services.ec2.model.DeleteLaunchTemplateVersionsRequest.class));
+    }
+
+    /** Item 11: groups the invocation has no time left for are recorded and left to the next tick, never dropped. */
+    @Test
+    void manyGroupsOneTimeoutTheGroupsNotReachedAreLeftToTheNextTick() {
+        aws.template(LT, OLD_AMI).group("a-asg", LT, "1", enabled()).group("b-asg", LT, "1", enabled()).group("c-asg", LT, "1", enabled());
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        Budget budget = new Budget(() -> checks.getAndIncrement() == 0 ? java.time.Duration.ofSeconds(60) : java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofSeconds(20));
+
+        RefreshResult result = service().release(release(NEW_AMI, false), budget);
+
+        Map<String, GroupResult> byGroup = new HashMap<>();
+        result.groups().forEach(g -> byGroup.put(g.autoScalingGroup(), g));
+        assertEquals(GroupOutcome.STARTED, byGroup.get("a-asg").outcome());
+        for (String later : List.of("b-asg", "c-asg")) {
+            assertEquals(GroupOutcome.DEFERRED, byGroup.get(later).outcome(), later);
+            assertTrue(byGroup.get(later).reason().startsWith("not reached"), byGroup.get(later).reason());
+            assertEquals(NEW_AMI, ledger.head(later).desiredImageId(), later + ": recorded for the next tick");
+        }
+        verify(aws.autoScaling, times(1)).startInstanceRefresh(any(StartInstanceRefreshRequest.class));
+
+        RefreshResult tick = service().tick();
+
+        assertEquals(3, aws.refreshes.values().stream().mapToInt(List::size).sum(), "the next tick started the two left over: " + tick);
+    }
+
     @Test
     void clientTokenIsDeterministicAndSpecific() {
         String token = LaunchTemplateUpdater.clientToken(LT, 3, NEW_AMI);
@@ -322,6 +667,7 @@ class InstanceRefreshServiceTest {
         aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.UPDATE_DAY, "sat",
                 RolloutTags.UPDATE_TIME, "23:00", RolloutTags.WINDOW_MINUTES, "180", RolloutTags.TIMEZONE, "America/New_York"));
 
+        assertEquals(GroupOutcome.DEFERRED, only(service(Instant.parse("2026-11-22T03:30:00Z")).release(release(NEW_AMI, false))).outcome());
         assertEquals(GroupOutcome.STARTED, only(service(Instant.parse("2026-11-22T06:30:00Z")).tick()).outcome());
     }
 
@@ -365,7 +711,7 @@ class InstanceRefreshServiceTest {
                 ArchitectureValues.X86_64, ImageState.AVAILABLE);
         aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
 
-        GroupResult group = only(service().tick());
+        GroupResult group = only(byName("web-asg").tick());
 
         assertEquals(NEW_AMI, group.imageId());
         assertEquals(GroupOutcome.STARTED, group.outcome());
@@ -381,7 +727,7 @@ class InstanceRefreshServiceTest {
                 ArchitectureValues.X86_64, ImageState.AVAILABLE);
         aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
 
-        assertEquals(NEW_AMI, only(service().tick()).imageId());
+        assertEquals(NEW_AMI, only(byName("web-asg").tick()).imageId());
     }
 
     @Test
@@ -423,7 +769,7 @@ class InstanceRefreshServiceTest {
 
     @Test
     void anAmiOfAnotherArchitectureIsRefused() {
-        aws.image("ami-0a4a4a4a4a4a4a4a0", TRUSTED, IMAGE + "-arm 2026-11-30", "2026-11-30T10:00:00.000Z",
+        aws.image("ami-0a4a4a4a4a4a4a4a0", TRUSTED, IMAGE + " 2026-11-30T10-00-00Z", "2026-11-30T10:00:00.000Z",
                 ArchitectureValues.ARM64, ImageState.AVAILABLE);
         aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
 
@@ -446,8 +792,8 @@ class InstanceRefreshServiceTest {
         graviton.templates.put(LT, new java.util.ArrayList<>(List.of(FakeAws.version(LT, 1, "ami-0deregistered000", "m7g.large", "x"))));
         graviton.defaultVersions.put(LT, 1L);
         graviton.group("arm-asg", LT, "1", enabled());
-        GroupResult refused = only(new InstanceRefreshService(InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED))),
-                REGION, graviton.ec2, graviton.autoScaling, notices, Clock.fixed(SUNDAY_0030, ZoneOffset.UTC))
+        GroupResult refused = only(new InstanceRefreshService(InstanceRefreshConfig.from(Env.of(Map.of("TRUSTED_IMAGE_OWNERS", TRUSTED, "STATE_TABLE_NAME", "state"))),
+                REGION, graviton.ec2, graviton.autoScaling, notices, ledger, Clock.fixed(SUNDAY_0030, ZoneOffset.UTC))
                 .release(release(NEW_AMI, false)));
         assertEquals(GroupOutcome.SKIPPED, refused.outcome());
         assertTrue(refused.reason().contains("m7g.large"), refused.reason());
@@ -464,16 +810,17 @@ class InstanceRefreshServiceTest {
 
         assertEquals(GroupOutcome.DEFERRED, group.outcome());
         assertEquals("ir-existing", group.instanceRefreshId());
-        assertEquals(List.of("createOrUpdateTags"), aws.mutatingCalls(), "only the pending AMI is remembered");
-        assertEquals(NEW_AMI, aws.tagsOf("web-asg").get(RolloutTags.PENDING_IMAGE));
+        assertEquals(List.of(), aws.mutatingCalls(), "the group is not touched while another refresh runs");
+        assertEquals(io.amirollout.shared.state.ReleaseState.PENDING, ledger.release("web-asg", NEW_AMI).orElseThrow().state(),
+                "only the pending AMI is remembered, in the state of record");
         assertEquals(NotificationKind.REFRESH_DEFERRED, notices.only().kind());
     }
 
     @Test
-    void aRolledBackVersionIsNotRetriedByTheClockButAPersonCanRetryIt() {
+    void aRolledBackRefreshFoundByTheTickRejectsTheAmiAndOnlyAForcedRequestStartsItAgain() {
         aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
         assertEquals(GroupOutcome.STARTED, only(service().release(release(NEW_AMI, false))).outcome());
-        // The alarm fired and AWS rolled the group back to version 1.
+        // The alarm fired and AWS rolled the group back to version 1; the event was missed.
         var refresh = aws.refreshes.get("web-asg").get(0);
         aws.refreshes.get("web-asg").set(0, refresh.toBuilder()
                 .status(software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus.ROLLBACK_SUCCESSFUL).build());
@@ -481,14 +828,19 @@ class InstanceRefreshServiceTest {
         GroupResult tick = only(service().tick());
 
         assertEquals(GroupOutcome.SKIPPED, tick.outcome());
-        assertTrue(tick.reason().contains("RollbackSuccessful") && tick.reason().contains("manual request"), tick.reason());
-        assertEquals(1, notices.all().size(), "the tick keeps quiet");
+        assertTrue(tick.reason().contains("RollbackSuccessful") && tick.reason().contains("rejected"), tick.reason());
+        assertEquals("aws-auto-rollback", ledger.rejection("web-asg", NEW_AMI).orElseThrow().by());
+        assertNotEquals(GroupOutcome.STARTED, only(service().tick()).outcome(), "the next tick");
+        assertEquals(GroupOutcome.SKIPPED, only(service().release(release(NEW_AMI, false))).outcome(), "a duplicate release");
+        assertNotEquals(GroupOutcome.STARTED, only(service().manual(new ManualRequest("web-asg", null, false, false))).outcome(),
+                "newest by name never takes a rejected AMI");
         verify(aws.autoScaling, times(1)).startInstanceRefresh(any(StartInstanceRefreshRequest.class));
 
-        GroupResult retry = only(service().manual(new ManualRequest("web-asg", null, false, false)));
+        GroupResult forced = only(service().manual(new ManualRequest("web-asg", NEW_AMI, false, false, true, null, null)));
 
-        assertEquals(GroupOutcome.STARTED, retry.outcome(), retry.reason());
-        assertEquals("2", retry.newVersion(), "the same version, not a new one");
+        assertEquals(GroupOutcome.STARTED, forced.outcome(), forced.reason());
+        assertEquals("2", forced.newVersion(), "the same version, not a new one");
+        assertTrue(ledger.release("web-asg", NEW_AMI).orElseThrow().forced());
         verify(aws.ec2, times(1)).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
     }
 
@@ -524,16 +876,41 @@ class InstanceRefreshServiceTest {
     }
 
     @Test
-    void anAwsErrorInOneGroupIsThatGroupsFailure() {
+    void aTransientAwsErrorFailsTheInvocationAfterTheOtherGroupsSoLambdaRetries() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled())
+                .template("lt-0other00000000000", OLD_AMI).group("api-asg", "lt-0other00000000000", "1", enabled());
+        doThrow(Ec2Exception.builder().message("Request limit exceeded.").statusCode(503)
+                .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder().errorCode("RequestLimitExceeded").build())
+                .build())
+                .when(aws.ec2).describeLaunchTemplateVersions(argThat((DescribeLaunchTemplateVersionsRequest r) -> LT.equals(r.launchTemplateId())));
+
+        TransientFailure thrown = assertThrows(TransientFailure.class, () -> service().release(release(NEW_AMI, false)));
+
+        assertTrue(thrown.getMessage().contains("web-asg") && !thrown.getMessage().contains("api-asg"), thrown.getMessage());
+        assertEquals(1, aws.refreshes.getOrDefault("api-asg", List.of()).size(), "the other group was still handled");
+        assertFalse(aws.refreshes.containsKey("web-asg"));
+    }
+
+    /** Another invocation winning the head write every time: nothing is done twice, and the invocation is retried. */
+    @Test
+    void headWritesLostOverAndOverFailTheInvocationWithoutActing() {
         aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
-        doThrow(Ec2Exception.builder().message("Request limit exceeded.").statusCode(503).build())
-                .when(aws.ec2).describeLaunchTemplateVersions(any(DescribeLaunchTemplateVersionsRequest.class));
+        io.amirollout.shared.state.StateTable alwaysLoses = new io.amirollout.shared.state.StateTable() {
+            public java.util.Optional<io.amirollout.shared.state.StateItem> get(String pk, String sk) { return table.get(pk, sk); }
+            public List<io.amirollout.shared.state.StateItem> query(String pk, String prefix) { return table.query(pk, prefix); }
+            public boolean putIfAbsent(io.amirollout.shared.state.StateItem item) { return table.putIfAbsent(item); }
+            public boolean replace(io.amirollout.shared.state.StateItem item) { return !"head".equals(item.sk()) && table.replace(item); }
+            public void put(io.amirollout.shared.state.StateItem item) { table.put(item); }
+            public void delete(String pk, String sk) { table.delete(pk, sk); }
+        };
+        InstanceRefreshService service = new InstanceRefreshService(InstanceRefreshConfig.from(Env.of(Map.of(
+                "TRUSTED_IMAGE_OWNERS", TRUSTED, "STATE_TABLE_NAME", "state"))), REGION, aws.ec2, aws.autoScaling, notices,
+                new io.amirollout.shared.state.GroupLedger(alwaysLoses), Clock.fixed(SUNDAY_0030, ZoneOffset.UTC));
 
-        RefreshResult result = service().release(release(NEW_AMI, false));
+        TransientFailure thrown = assertThrows(TransientFailure.class, () -> service.release(release(NEW_AMI, false)));
 
-        assertEquals("FAILED", result.outcome());
-        assertEquals(GroupOutcome.FAILED, only(result).outcome());
-        assertEquals(List.of(), aws.mutatingCalls());
+        assertTrue(thrown.getMessage().contains("web-asg"), thrown.getMessage());
+        assertEquals(List.of(), aws.mutatingCalls(), "no AWS change without winning the head write");
     }
 
     @Test
@@ -545,8 +922,10 @@ class InstanceRefreshServiceTest {
 
         assertTrue(result.dryRun());
         assertEquals(GroupOutcome.STARTED, result.groups().get(0).outcome());
-        assertTrue(result.groups().get(0).reason().startsWith("dry run: would pin the group from $Latest to version 1"),
-                result.groups().get(0).reason());
+        assertTrue(result.groups().get(0).reason().startsWith("dry run: "), result.groups().get(0).reason());
+        assertTrue(result.groups().get(0).plan().stream().anyMatch(c -> c.startsWith("pin web-asg from $Latest to version 1")),
+                result.groups().get(0).plan()::toString);
+        assertEquals(0, table.writes(), "a dry run writes nothing to the state of record either");
         assertEquals(GroupOutcome.DEFERRED, result.groups().get(1).outcome());
         assertEquals(List.of(), aws.mutatingCalls());
         verify(aws.ec2, never()).createLaunchTemplateVersion(any(CreateLaunchTemplateVersionRequest.class));
@@ -583,6 +962,32 @@ class InstanceRefreshServiceTest {
         assertEquals(List.of("web-5xx", "web-latency"), prefs.alarmSpecification().alarms());
         assertEquals("Refresh", prefs.scaleInProtectedInstancesAsString());
         assertEquals("Terminate", prefs.standbyInstancesAsString());
+    }
+
+    @Test
+    void aGroupWithTestsConfiguredGetsAnEarlyCheckpointForRefreshVerifier() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.TEST_DOCUMENT, "web-health-check",
+                RolloutTags.CHECKPOINTS, "50"));
+
+        only(service().release(release(NEW_AMI, false)));
+
+        ArgumentCaptor<StartInstanceRefreshRequest> start = ArgumentCaptor.forClass(StartInstanceRefreshRequest.class);
+        verify(aws.autoScaling).startInstanceRefresh(start.capture());
+        RefreshPreferences prefs = start.getValue().preferences();
+        assertEquals(List.of(10, 50, 100), prefs.checkpointPercentages(), "refresh-verifier tests at 10 % before half the group is replaced");
+        assertEquals(900, prefs.checkpointDelay(), "the delay the tests run in, when the group sets none");
+    }
+
+    @Test
+    void earlyCheckpointNoneKeepsTheGroupsOwnCheckpoints() {
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.TEST_DOCUMENT, "web-health-check",
+                RolloutTags.EARLY_CHECKPOINT, "none"));
+
+        only(service().release(release(NEW_AMI, false)));
+
+        ArgumentCaptor<StartInstanceRefreshRequest> start = ArgumentCaptor.forClass(StartInstanceRefreshRequest.class);
+        verify(aws.autoScaling).startInstanceRefresh(start.capture());
+        assertTrue(start.getValue().preferences().checkpointPercentages().isEmpty());
     }
 
     @Test
@@ -624,7 +1029,7 @@ class InstanceRefreshServiceTest {
     void anExplicitGroupListNeedsNoTags() {
         aws.template(LT, OLD_AMI).group("seed-asg", LT, "$Latest", Map.of()).group("web-asg", LT, "1", enabled());
 
-        RefreshResult result = service("TARGET_AUTO_SCALING_GROUPS", "seed-asg", "DEFAULT_IMAGE_NAME", IMAGE).tick();
+        RefreshResult result = byName("seed-asg", "DEFAULT_IMAGE_NAME", IMAGE).tick();
 
         assertEquals(List.of("seed-asg"), result.groups().stream().map(GroupResult::autoScalingGroup).toList());
         assertEquals(GroupOutcome.STARTED, only(result).outcome(), only(result).reason());
@@ -666,7 +1071,7 @@ class InstanceRefreshServiceTest {
         armBuildOfALongerName();
         aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
 
-        GroupResult group = only(service().tick());
+        GroupResult group = only(byName("web-asg").tick());
 
         assertEquals(GroupOutcome.STARTED, group.outcome(), group.reason());
         assertEquals(NEW_AMI, group.imageId());
@@ -703,13 +1108,15 @@ class InstanceRefreshServiceTest {
     }
 
     @Test
-    void aPendingAmiThatCannotBeUsedDoesNotBlockTheNewestByName() {
-        // The recorded pending AMI is newer but no longer available: the next usable candidate wins.
+    void aDesiredAmiThatCannotBeUsedDoesNotBlockTheNewestByName() {
+        // The recorded desired AMI is newer but no longer available: the next usable candidate wins.
         aws.image("ami-0ccccccccccccccc0", TRUSTED, IMAGE + " 2026-11-30T10-00-00Z", "2026-11-30T10:00:00.000Z",
                 ArchitectureValues.X86_64, ImageState.DEREGISTERED);
-        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled(RolloutTags.PENDING_IMAGE, "ami-0ccccccccccccccc0"));
+        aws.template(LT, OLD_AMI).group("web-asg", LT, "1", enabled());
+        ledger.writeHead(ledger.head("web-asg").desire("ami-0ccccccccccccccc0", io.amirollout.shared.state.ReleaseSource.RELEASE,
+                SUNDAY_0030));
 
-        GroupResult group = only(service().tick());
+        GroupResult group = only(byName("web-asg").tick());
 
         assertEquals(GroupOutcome.STARTED, group.outcome(), group.reason());
         assertEquals(NEW_AMI, group.imageId());
@@ -796,7 +1203,7 @@ class InstanceRefreshServiceTest {
 
         RefreshResult result = service().release(release(NEW_AMI, true));
 
-        assertTrue(result.groups().get(0).reason().contains("would pin b-latest"), result.groups().get(0).reason());
+        assertTrue(result.groups().get(0).plan().stream().anyMatch(c -> c.startsWith("pin b-latest")), result.groups().get(0).plan()::toString);
         assertEquals(List.of(), aws.mutatingCalls());
     }
 

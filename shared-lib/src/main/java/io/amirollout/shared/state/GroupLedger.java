@@ -18,6 +18,11 @@ public final class GroupLedger {
         this.table = table;
     }
 
+    /** The table underneath (for the exactly-once markers a function keeps beside its groups). */
+    public StateTable table() {
+        return table;
+    }
+
     public static String partition(String group) {
         return "group#" + group;
     }
