@@ -188,7 +188,18 @@ NEWER_REASON = ("EC2's AMI usage report actions (CreateImageUsageReport, Describ
                 "DescribeImageUsageReportEntries) are newer than parliament's catalogue; no other unknown action is excused")
 
 
+# cloudwatch:DescribeAlarms takes alarm ARNs, but "to return information about composite alarms, you must be signed
+# on with the cloudwatch:DescribeAlarms permission that is scoped to *" (CloudWatch API reference, DescribeAlarms):
+# instance-refresh checks that every alarm a group names exists, composite ones included. Only this action alone.
+STAR_REQUIRED = ["cloudwatch:DescribeAlarms"]
+STAR_REASON = ("cloudwatch:DescribeAlarms returns composite alarms only when granted on '*' (CloudWatch API reference); "
+               "instance-refresh checks that every alarm a group names exists")
+
+
 def suppressed(what, finding):
+    if finding.issue == "RESOURCE_STAR" and finding.detail == STAR_REQUIRED:
+        SUPPRESSED[(what, "RESOURCE_STAR")] = STAR_REASON
+        return STAR_REASON
     if finding.issue == "UNKNOWN_ACTION" and str(finding.detail).split()[-1] in NEWER_THAN_CATALOGUE:
         SUPPRESSED[(what, "UNKNOWN_ACTION")] = NEWER_REASON
         return NEWER_REASON
