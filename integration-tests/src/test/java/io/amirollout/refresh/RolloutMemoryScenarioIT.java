@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.amirollout.it.InstanceRefreshEmulator;
 import io.amirollout.it.Moto;
 import io.amirollout.it.MotoScenario;
-import io.amirollout.it.MutableClock;
+import io.amirollout.shared.testing.MutableClock;
 import io.amirollout.it.StateTableInMoto;
 import io.amirollout.it.Workload;
 import io.amirollout.shared.AwsClients;

@@ -3,7 +3,7 @@ package io.amirollout.rollback;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.amirollout.it.InstanceRefreshEmulator;
 import io.amirollout.it.MotoScenario;
-import io.amirollout.it.MutableClock;
+import io.amirollout.shared.testing.MutableClock;
 import io.amirollout.it.TopicQueue;
 import io.amirollout.shared.Json;
 import io.amirollout.shared.state.DynamoStateTable;

@@ -1,5 +1,7 @@
 package io.amirollout.janitor;
 
+import io.amirollout.shared.testing.MutableClock;
+
 import io.amirollout.shared.Env;
 import io.amirollout.shared.testing.InMemoryStateTable;
 import io.amirollout.shared.testing.RecordingPublisher;

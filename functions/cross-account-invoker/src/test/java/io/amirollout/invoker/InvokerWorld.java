@@ -1,5 +1,7 @@
 package io.amirollout.invoker;
 
+import io.amirollout.shared.testing.MutableClock;
+
 import io.amirollout.shared.Env;
 import io.amirollout.shared.ImageReleased;
 import io.amirollout.shared.testing.InMemoryStateTable;
@@ -58,33 +60,6 @@ final class InvokerWorld {
             new ImageReleased.Ami("eu-west-1", "ami-0a1b2c3d4e5f60718", "golden-al2023 2026-11-21T10-31-05.112Z", INFRA),
             new ImageReleased.Ami("us-east-1", "ami-0f9e8d7c6b5a49382", "golden-al2023 2026-11-21T10-31-05.112Z", INFRA));
 
-    /** A clock that only moves when told (or when the code under test sleeps). */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:45:00Z"));
     final InMemoryStateTable table = new InMemoryStateTable();

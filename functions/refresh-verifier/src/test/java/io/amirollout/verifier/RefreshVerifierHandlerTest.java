@@ -1,5 +1,7 @@
 package io.amirollout.verifier;
 
+import io.amirollout.shared.testing.MutableClock;
+
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -78,7 +80,7 @@ class RefreshVerifierHandlerTest {
         aws.refreshes.add(new FakeAws.Refresh(REFRESH, "Successful", "8"));
         aws.apply();
         notices = new RecordingPublisher();
-        RefreshVerifierScenarioTest.MutableClock clock = new RefreshVerifierScenarioTest.MutableClock(Instant.parse("2026-11-25T15:12:45Z"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-25T15:12:45Z"));
         handler = new RefreshVerifierHandler(RefreshVerifierHandler.service(
                 RefreshVerifierConfig.from(Env.of(Map.of("STATE_TABLE_NAME", "ami-rollout-state"))),
                 endpoint.client(AutoScalingClient.builder()),

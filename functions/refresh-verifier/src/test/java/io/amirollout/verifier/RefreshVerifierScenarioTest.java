@@ -1,5 +1,7 @@
 package io.amirollout.verifier;
 
+import io.amirollout.shared.testing.MutableClock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.amirollout.shared.Env;
 import io.amirollout.shared.Json;
@@ -446,31 +448,4 @@ class RefreshVerifierScenarioTest {
         assertEquals(NotificationKind.TESTS_FAILED, notices.only().kind());
     }
 
-    /** A clock tests move by hand. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 }

@@ -87,32 +87,4 @@ final class Fakes {
         }
     }
 
-    /** A clock tests move by hand. */
-    static final class MutableClock extends Clock {
-        // Read by a local webhook server's thread while the test thread waits for its answer.
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package io.amirollout.slack;
 
+import io.amirollout.shared.testing.MutableClock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.amirollout.shared.Json;
@@ -33,13 +35,13 @@ class QueuePacingTest {
     static final int DUPLICATES = 10;
     static final Instant START = Instant.parse("2026-11-21T10:00:00Z");
 
-    private Fakes.MutableClock clock;
+    private MutableClock clock;
     private LocalSlack slack;
     private FakeContext context;
 
     @BeforeEach
     void setUp() throws Exception {
-        clock = new Fakes.MutableClock(START);
+        clock = new MutableClock(START);
         slack = new LocalSlack(clock);
     }
 

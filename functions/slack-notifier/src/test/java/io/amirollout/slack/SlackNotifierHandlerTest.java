@@ -1,5 +1,7 @@
 package io.amirollout.slack;
 
+import io.amirollout.shared.testing.MutableClock;
+
 import com.amazonaws.services.lambda.runtime.events.SNSEvent;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;

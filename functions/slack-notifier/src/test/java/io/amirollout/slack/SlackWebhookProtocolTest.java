@@ -1,5 +1,7 @@
 package io.amirollout.slack;
 
+import io.amirollout.shared.testing.MutableClock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;

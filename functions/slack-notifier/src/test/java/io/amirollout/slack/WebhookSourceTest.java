@@ -1,5 +1,7 @@
 package io.amirollout.slack;
 
+import io.amirollout.shared.testing.MutableClock;
+
 import io.amirollout.shared.testing.IamActions;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;

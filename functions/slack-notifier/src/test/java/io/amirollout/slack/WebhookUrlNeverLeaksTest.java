@@ -1,5 +1,7 @@
 package io.amirollout.slack;
 
+import io.amirollout.shared.testing.MutableClock;
+
 import io.amirollout.shared.testing.CapturedOutput;
 import io.amirollout.shared.testing.FakeContext;
 import io.amirollout.shared.testing.TestFiles;

@@ -1,5 +1,7 @@
 package io.amirollout.hostname;
 
+import io.amirollout.shared.testing.MutableClock;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.amirollout.shared.Json;
@@ -112,7 +114,7 @@ class Ec2SnsProtocolTest {
 
     private HostnameService service(String topic) {
         return new HostnameService(ec2, sns, autoScaling, new InMemoryStateTable(), new RecordingPublisher(),
-                config("HOSTNAME_TOPIC_ARN", topic), new HostnameWorld.MutableClock(START));
+                config("HOSTNAME_TOPIC_ARN", topic), new MutableClock(START));
     }
 
     private String publishParameter(String name) {

@@ -1,5 +1,7 @@
 package io.amirollout.hostname;
 
+import io.amirollout.shared.testing.MutableClock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.amirollout.shared.Env;
 import io.amirollout.shared.Json;
@@ -145,31 +147,4 @@ final class HostnameWorld {
         return captor.getAllValues();
     }
 
-    /** A clock the scenario moves. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }
