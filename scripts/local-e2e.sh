@@ -19,6 +19,6 @@ unset AWS_SESSION_TOKEN AWS_PROFILE
 
 if [[ "${SKIP_BUILD:-false}" != "true" ]]; then
   echo "building the functions (mvn install, tests skipped; scripts/test.sh runs them)..."
-  mvn -q -B install -DskipTests -DskipITs
+  mvn -q -B -Dstyle.color=never install -DskipTests -DskipITs
 fi
-mvn -q -B -pl integration-tests exec:java -Dmoto.endpoint="$moto_endpoint" -Dverbose="${VERBOSE:-false}"
+mvn -q -B -Dstyle.color=never -pl integration-tests exec:java -Dmoto.endpoint="$moto_endpoint" -Dverbose="${VERBOSE:-false}"
