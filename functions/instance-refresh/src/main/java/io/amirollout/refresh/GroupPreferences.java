@@ -33,7 +33,7 @@ final class GroupPreferences {
         Integer policyMin = policy == null || policy.minHealthyPercentage() == null || policy.minHealthyPercentage() < 0
                 ? null : policy.minHealthyPercentage();
         Optional<Integer> max = group.tag(RolloutTags.MAX_HEALTHY_PERCENTAGE)
-                .map(v -> number(RolloutTags.MAX_HEALTHY_PERCENTAGE, v, 100, 200, problems));
+                .map(v -> RefreshSettings.number(RolloutTags.MAX_HEALTHY_PERCENTAGE, v, 100, 200, problems));
         int min = minTagged || policyMin == null ? settings.minHealthyPercentage() : policyMin;
         if (max.isPresent() && max.get() != null) {
             if (max.get() - min > 100) {
@@ -44,7 +44,7 @@ final class GroupPreferences {
         } else if (!minTagged && policyMin != null) {
             prefs.minHealthyPercentage((Integer) null); // the group's instance maintenance policy applies
         }
-        group.tag(RolloutTags.BAKE_TIME).map(v -> number(RolloutTags.BAKE_TIME, v, 0, RefreshSettings.MAX_DELAY_SECONDS, problems))
+        group.tag(RolloutTags.BAKE_TIME).map(v -> RefreshSettings.number(RolloutTags.BAKE_TIME, v, 0, RefreshSettings.MAX_DELAY_SECONDS, problems))
                 .ifPresent(prefs::bakeTime);
         group.tag(RolloutTags.SCALE_IN_PROTECTED_INSTANCES)
                 .map(v -> choice(RolloutTags.SCALE_IN_PROTECTED_INSTANCES, v, InstanceRefreshConfig.SCALE_IN_PROTECTED_VALUES, problems))
@@ -56,19 +56,6 @@ final class GroupPreferences {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
         return prefs.build();
-    }
-
-    private static Integer number(String tag, String value, int min, int max, List<String> problems) {
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        problems.add(tag + " '" + value + "' must be a whole number from " + min + " to " + max);
-        return null;
     }
 
     private static String choice(String tag, String value, Set<String> allowed, List<String> problems) {

@@ -122,7 +122,11 @@ public record RefreshSettings(int minHealthyPercentage, Integer instanceWarmup, 
         return prefs.build();
     }
 
-    private static Integer number(String tag, String value, int min, int max, List<String> problems) {
+    /**
+     * A whole-number tag value within [min, max], or null with "tag 'value' must be …" added to {@code problems}
+     * (every numeric rollout tag is read this way, so the messages agree).
+     */
+    public static Integer number(String tag, String value, int min, int max, List<String> problems) {
         try {
             int parsed = Integer.parseInt(value.trim());
             if (parsed >= min && parsed <= max) {
